@@ -1,0 +1,3 @@
+import { Foundation1795638407862 } from './1795638407862-Foundation.js';
+/** Migrations in the order they run; `npm run migration:generate` appends here. */
+export const MIGRATIONS: Function[] = [Foundation1795638407862];

@@ -1,0 +1,94 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Global, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuthModule } from './auth/auth.module.js';
+import { Clock } from './common/clock.js';
+import { formatError, GraphQLExceptionFilter, validationException } from './common/graphql-errors.js';
+import type { ConveneRequest, GraphQLContext } from './common/request-context.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { dataSourceOptions, runMigrations } from './database/data-source.js';
+import { EMBEDDED_MAX_CONNECTIONS } from './database/embedded-postgres.js';
+import { GRAPHQL_SCHEMA_OPTIONS } from './graphql-schema.js';
+import { HealthModule } from './health/health.module.js';
+
+/** The modules that make up Convene's API; the schema emitter walks the same list. */
+export const DOMAIN_MODULES = [AuthModule, HealthModule];
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Where PostgreSQL is: `config.databaseUrl`, or the embedded server started before boot. */
+  databaseUrl: string;
+  embedded: boolean;
+  clock?: Clock;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+@Global()
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl, embedded, clock }: AppModuleOptions): DynamicModule {
+    const development = config.nodeEnv !== 'production';
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req, res) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () =>
+            dataSourceOptions({
+              url: databaseUrl,
+              poolSize: embedded
+                ? Math.min(EMBEDDED_MAX_CONNECTIONS, config.databasePoolSize)
+                : config.databasePoolSize,
+            }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            if (config.runMigrations) await runMigrations(dataSource);
+            return dataSource;
+          },
+        }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          ...GRAPHQL_SCHEMA_OPTIONS,
+          autoSchemaFile: true,
+          path: '/graphql',
+          introspection: development,
+          playground: false,
+          plugins: development ? [ApolloServerPluginLandingPageLocalDefault({ embed: false })] : [],
+          csrfPrevention: true,
+          includeStacktraceInErrorResponses: false,
+          formatError,
+          context: ({ req }: { req: ConveneRequest }): GraphQLContext => ({ req }),
+        }),
+        ...DOMAIN_MODULES,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: Clock, useValue: clock ?? new Clock() },
+        { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ transform: true, exceptionFactory: validationException }),
+        },
+      ],
+      exports: [APP_CONFIG, Clock],
+    };
+  }
+}

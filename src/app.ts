@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { Clock } from './common/clock.js';
+import type { AppConfig } from './config/config.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
+
+export interface RunningApp {
+  app: INestApplication;
+  /** Stops the HTTP server, the database pool and, if it was started, the embedded database. */
+  close(): Promise<void>;
+}
+
+/** Builds and initialises Convene without listening; `main.ts` and the tests both start here. */
+export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<RunningApp> {
+  let embedded: EmbeddedPostgres | null = null;
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({
+        config,
+        databaseUrl: config.databaseUrl ?? embedded!.url,
+        embedded: embedded !== null,
+        clock: options.clock,
+      }),
+      { bufferLogs: true, abortOnError: false },
+    );
+    app.useLogger(app.get(Logger));
+    app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+    await app.init();
+    return {
+      app,
+      async close() {
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { hashPassword, hashSecret, newSecret, verifyPassword } from '../common/crypto.js';
+import { unauthenticated } from '../common/errors.js';
+import type { AuthUser } from '../common/request-context.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { AccessTokenEntity } from './access-token.entity.js';
+import { PlatformRole, UserEntity } from './user.entity.js';
+
+export const DEFAULT_ADMIN_EMAIL = 'admin@convene.local';
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+  /** Verified against when the email is unknown, so a failed login takes the same time either way. */
+  private decoyHash: Promise<string> | null = null;
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async login(email: string, password: string): Promise<{ token: string; user: UserEntity }> {
+    const user = await this.users.findOneBy({ email: normalizeEmail(email) });
+    const hash = user?.passwordHash ?? (await (this.decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
+    const valid = await verifyPassword(hash, password);
+    if (!user || !valid) throw unauthenticated('Invalid email or password');
+    return { token: await this.issueToken(user.id), user };
+  }
+
+  async issueToken(userId: string): Promise<string> {
+    const token = newSecret('cvn');
+    await this.tokens.insert({
+      tokenHash: hashSecret(token),
+      userId,
+      expiresAt: new Date(this.clock.now().getTime() + this.config.tokenTtlSeconds * 1000),
+    });
+    return token;
+  }
+
+  /** The account behind a bearer token, or null when it is unknown, expired or revoked. */
+  async authenticate(token: string): Promise<AuthUser | null> {
+    const row = await this.tokens
+      .createQueryBuilder('token')
+      .innerJoin('token.user', 'user')
+      .select(['token.id AS token_id', 'user.id AS user_id', 'user.platform_role AS platform_role'])
+      .where('token.token_hash = :hash', { hash: hashSecret(token) })
+      .andWhere('token.expires_at > :now', { now: this.clock.now() })
+      .getRawOne<{ token_id: string; user_id: string; platform_role: PlatformRole }>();
+    return row ? { id: row.user_id, platformRole: row.platform_role, tokenId: row.token_id } : null;
+  }
+
+  async logout(user: AuthUser): Promise<void> {
+    await this.tokens.delete({ id: user.tokenId, userId: user.id });
+  }
+
+  /** Revokes every session of an account at once. */
+  async revokeAll(userId: string): Promise<void> {
+    await this.tokens.delete({ userId });
+  }
+
+  findUser(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  /**
+   * Makes sure the platform has its admin. With ADMIN_EMAIL/ADMIN_PASSWORD the account is created
+   * if missing (an existing one keeps its password). With neither, a first start creates
+   * admin@convene.local with a random password that is logged once.
+   */
+  async ensureAdmin(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config;
+    if (adminEmail && adminPassword) {
+      await this.createAdminIfMissing(adminEmail, adminPassword);
+      return;
+    }
+    if (await this.users.existsBy({ platformRole: PlatformRole.ADMIN })) return;
+    const password = randomBytes(18).toString('base64url');
+    if (await this.createAdminIfMissing(DEFAULT_ADMIN_EMAIL, password)) {
+      this.logger.warn(
+        `Created the platform admin ${DEFAULT_ADMIN_EMAIL} with password ${password} (shown once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)`,
+      );
+    }
+  }
+
+  private async createAdminIfMissing(email: string, password: string): Promise<boolean> {
+    const result = await this.users
+      .createQueryBuilder()
+      .insert()
+      .values({
+        email: normalizeEmail(email),
+        displayName: 'Platform admin',
+        passwordHash: await hashPassword(password),
+        platformRole: PlatformRole.ADMIN,
+      })
+      .orIgnore()
+      .execute();
+    return Array.isArray(result.raw) && result.raw.length > 0;
+  }
+}

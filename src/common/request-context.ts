@@ -1,0 +1,35 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Request } from 'express';
+
+/** Who is calling, as the auth guard established it for this request. */
+export interface AuthUser {
+  id: string;
+  platformRole: 'ADMIN' | 'USER';
+  /** The access token this request carried; `logout` revokes exactly this one. */
+  tokenId: string;
+}
+
+export interface ConveneRequest extends Request {
+  user?: AuthUser;
+  /** Authentication runs once per HTTP request even when a document has several root fields. */
+  authentication?: Promise<AuthUser | null>;
+}
+
+export interface GraphQLContext {
+  req: ConveneRequest;
+}
+
+export function requestOf(context: ExecutionContext): ConveneRequest {
+  if (context.getType<string>() === 'graphql') {
+    return GqlExecutionContext.create(context).getContext<GraphQLContext>().req;
+  }
+  return context.switchToHttp().getRequest<ConveneRequest>();
+}
+
+/** The authenticated caller; only usable on operations that are not public. */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {
+  const user = requestOf(context).user;
+  if (!user) throw new Error('CurrentUser used on an operation without authentication');
+  return user;
+});

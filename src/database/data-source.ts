@@ -1,0 +1,46 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+export interface DataSourceSettings {
+  url: string;
+  /** Upper bound of pooled connections (the embedded server multiplexes only a few). */
+  poolSize?: number;
+}
+
+export function dataSourceOptions({ url, poolSize = 10 }: DataSourceSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    extra: { max: poolSize },
+  };
+}
+
+/** Advisory lock key held while migrating, so two instances starting together do not race. */
+const MIGRATION_LOCK = 727_274_001;
+
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    return ran.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export async function openDataSource(settings: DataSourceSettings): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(settings)).initialize();
+}
