@@ -10,5 +10,6 @@ export default {
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/setup/summary-reporter.mjs'],
   maxWorkers: process.env.JEST_WORKERS ?? 2,
 };
