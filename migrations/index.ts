@@ -1,3 +1,4 @@
+import { Cohorts1795639084404 } from './1795639084404-Cohorts.js';
 import { Foundation1795638407862 } from './1795638407862-Foundation.js';
 /** Migrations in the order they run; `npm run migration:generate` appends here. */
-export const MIGRATIONS: Function[] = [Foundation1795638407862];
+export const MIGRATIONS: Function[] = [Foundation1795638407862, Cohorts1795639084404];

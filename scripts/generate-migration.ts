@@ -13,10 +13,17 @@ if (diff.up.length === 0) {
   console.log('Nothing to generate: entities and migrations agree.');
   process.exit(0);
 }
+// TypeORM emits an enum shared by two tables twice (CREATE TYPE, DROP TYPE): keep it once, created
+// before its first use and dropped after its last.
+type Statement = { query: string; parameters?: unknown[] };
+const once = (queries: Statement[]) =>
+  queries.filter((statement, index) => queries.findIndex((other) => other.query === statement.query) === index);
+const up = once(diff.up);
+const down = once(diff.down).reverse();
 const timestamp = Date.now();
 const className = `${name}${timestamp}`;
 const fileName = `${timestamp}-${name}`;
-const lines = (queries: { query: string; parameters?: unknown[] }[]) =>
+const lines = (queries: Statement[]) =>
   queries
     .map(({ query, parameters }) => {
       const args = parameters?.length ? `, ${JSON.stringify(parameters)}` : '';
@@ -29,11 +36,11 @@ export class ${className} implements MigrationInterface {
   name = '${className}';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-${lines(diff.up)}
+${lines(up)}
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-${lines([...diff.down].reverse())}
+${lines(down)}
   }
 }
 `;
@@ -53,4 +60,4 @@ const index = readFileSync(indexPath, 'utf8')
     },
   );
 writeFileSync(indexPath, `import { ${className} } from './${fileName}.js';\n${index}`);
-console.log(`Wrote migrations/${fileName}.ts (${diff.up.length} statements)`);
+console.log(`Wrote migrations/${fileName}.ts (${up.length} statements)`);

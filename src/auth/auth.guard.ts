@@ -1,11 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { forbidden, unauthenticated } from '../common/errors.js';
-import { type AuthUser, type ConveneRequest, requestOf } from '../common/request-context.js';
+import { type AuthUser, bearerToken, type ConveneRequest, requestOf } from '../common/request-context.js';
 import { type Policy, POLICY_KEY } from '../authz/policy.decorator.js';
 import { AuthService } from './auth.service.js';
-
-const BEARER = /^Bearer\s+(\S+)$/i;
 
 /** Global guard: every operation is authenticated unless it declares itself public. */
 @Injectable()
@@ -31,11 +29,15 @@ export class AuthGuard implements CanActivate {
 
     const request = requestOf(context);
     const user = await this.authenticateOnce(request);
-    if (!user) throw unauthenticated();
+    if (!user) {
+      if (policy.kind === 'optionalAuthentication' && !request.headers.authorization) return true;
+      throw unauthenticated();
+    }
     request.user = user;
 
     switch (policy.kind) {
       case 'authenticated':
+      case 'optionalAuthentication':
         return true;
       case 'platformAdmin':
         if (user.platformRole !== 'ADMIN') throw forbidden('Only the platform admin may do this');
@@ -49,8 +51,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async readToken(request: ConveneRequest): Promise<AuthUser | null> {
-    const header = request.headers.authorization;
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    const token = bearerToken(request);
     return token ? this.auth.authenticate(token) : null;
   }
 }

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, HttpException, Logger, type ValidationError } from '@nestjs/common';
 import { GqlArgumentsHost, type GqlExceptionFilter } from '@nestjs/graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
@@ -72,6 +73,12 @@ export class GraphQLExceptionFilter implements GqlExceptionFilter {
 
 /** Last stop before an error leaves the server: contract codes only, safe extensions only. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // Field resolvers do not pass through Nest's exception filters: map what they threw here.
+  const original = unwrapResolverError(error);
+  if (!(original instanceof GraphQLError)) {
+    const mapped = toGraphQLError(original);
+    formatted = { ...formatted, message: mapped.message, extensions: mapped.extensions };
+  }
   const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : '';
   let message = formatted.message;
   let extensions: Record<string, unknown> = {};

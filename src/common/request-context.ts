@@ -33,3 +33,20 @@ export const CurrentUser = createParamDecorator((_data: unknown, context: Execut
   if (!user) throw new Error('CurrentUser used on an operation without authentication');
   return user;
 });
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+export function bearerToken(request: ConveneRequest): string | null {
+  const header = request.headers.authorization;
+  return (header && BEARER.exec(header)?.[1]) || null;
+}
+
+/** The caller, or null on an operation with optional authentication and no token. */
+export const OptionalUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthUser | null => requestOf(context).user ?? null,
+);
+
+/** The bearer token the request carried (already verified by the guard). */
+export const RequestToken = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | null => bearerToken(requestOf(context)),
+);

@@ -1,5 +1,9 @@
 import { AccessTokenEntity } from '../auth/access-token.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
+import { CohortEntity } from '../cohorts/cohort.entity.js';
+import { InvitationEntity } from '../cohorts/invitation.entity.js';
+import { MembershipEntity } from '../cohorts/membership.entity.js';
+import { AuditEntryEntity } from '../insights/audit-entry.entity.js';
 
 /** Every entity of Convene; migrations must describe exactly these. */
-export const ENTITIES = [UserEntity, AccessTokenEntity];
+export const ENTITIES = [UserEntity, AccessTokenEntity, CohortEntity, MembershipEntity, InvitationEntity, AuditEntryEntity];

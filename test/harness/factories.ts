@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { PlatformRole, UserEntity } from '../../src/auth/user.entity.js';
+import { CohortRole, MembershipStatus } from '../../src/cohorts/cohort-role.js';
+import { MembershipEntity } from '../../src/cohorts/membership.entity.js';
 import { hashPassword } from '../../src/common/crypto.js';
 import type { TestApp } from './test-app.js';
 
@@ -32,4 +34,66 @@ export async function newUser(
   });
   const token = await t.app.get(AuthService).issueToken(user.id);
   return { id: user.id, email, password: TEST_PASSWORD, displayName, token };
+}
+
+export const ROLES = ['FACILITATOR', 'MEMBER', 'SCHOLAR', 'VENDOR', 'OBSERVER'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TestCohort {
+  id: string;
+  name: string;
+}
+
+export async function newCohort(t: TestApp, name = `Cohort ${randomBytes(3).toString('hex')}`): Promise<TestCohort> {
+  const admin = await adminToken(t);
+  const data = await t.ok<{ createCohort: { id: string } }>(
+    'mutation ($input: CreateCohortInput!) { createCohort(input: $input) { id } }',
+    { input: { name, purpose: 'Peer learning on digital reform' } },
+    admin,
+  );
+  return { id: data.createCohort.id, name };
+}
+
+export interface TestMember extends TestUser {
+  membershipId: string;
+  role: Role;
+}
+
+/** A member inserted directly (invitations have their own tests), in force unless told otherwise. */
+export async function newMember(
+  t: TestApp,
+  cohortId: string,
+  options: {
+    role?: Role;
+    ministry?: string;
+    country?: string;
+    status?: 'ACTIVE' | 'REMOVED';
+    accessExpiresAt?: Date | null;
+    user?: TestUser;
+  } = {},
+): Promise<TestMember> {
+  const user = options.user ?? (await newUser(t));
+  const role = options.role ?? 'MEMBER';
+  const membership = await t.dataSource.getRepository(MembershipEntity).save({
+    cohortId,
+    userId: user.id,
+    role: role as CohortRole,
+    ministry: options.ministry ?? 'education',
+    country: options.country ?? 'KE',
+    status: (options.status ?? 'ACTIVE') as MembershipStatus,
+    accessExpiresAt: options.accessExpiresAt ?? null,
+  });
+  return { ...user, membershipId: membership.id, role };
+}
+
+const adminTokens = new WeakMap<TestApp, Promise<string>>();
+
+/** The platform admin's token, logged in once per test app. */
+export function adminToken(t: TestApp): Promise<string> {
+  let token = adminTokens.get(t);
+  if (!token) {
+    token = t.adminToken();
+    adminTokens.set(t, token);
+  }
+  return token;
 }

@@ -1,0 +1,65 @@
+import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility } from '@casl/ability';
+import type { Actor, ActorMembership, SubjectShapes, SubjectType } from './subjects.js';
+
+export type Action =
+  | 'create'
+  | 'read'
+  | 'invite'
+  | 'update'
+  | 'remove'
+  | 'revoke';
+
+type Subjects = SubjectType | { [K in SubjectType]: SubjectShapes[K] & ForcedSubject<K> }[SubjectType];
+
+export type AppAbility = MongoAbility<[Action, Subjects]>;
+
+/** Fields of a membership that every reader of the member list sees; managers see them all. */
+export const PUBLIC_MEMBERSHIP_FIELDS = ['id', 'cohortId', 'userId', 'role', 'status', 'ministry', 'country', 'user'];
+
+/** A membership counts only while it is active and inside its access window. */
+export function isInForce(membership: ActorMembership, now: Date): boolean {
+  return (
+    membership.status === 'ACTIVE' &&
+    (membership.accessExpiresAt === null || membership.accessExpiresAt.getTime() > now.getTime())
+  );
+}
+
+/**
+ * Every authorization rule of Convene. Built per request from the caller and the current time;
+ * services ask it about loaded instances, and list queries turn the same rules into SQL.
+ */
+export function defineAbilityFor(actor: Actor, now: Date): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+
+  if (actor.platformRole === 'ADMIN') {
+    // The platform admin manages cohorts (name, purpose, charter, members) but reads no content.
+    can('create', 'Cohort');
+    can(['read', 'invite'], 'Cohort');
+    can(['read', 'update', 'remove'], 'Membership');
+    can(['read', 'revoke'], 'Invitation');
+  }
+
+  for (const membership of actor.memberships) {
+    if (!isInForce(membership, now)) continue;
+    const cohortId = membership.cohortId;
+    can('read', 'Cohort', { id: cohortId });
+    can('read', 'Membership', { id: membership.id });
+    switch (membership.role) {
+      case 'FACILITATOR':
+        can(['invite'], 'Cohort', { id: cohortId });
+        can(['read', 'update', 'remove'], 'Membership', { cohortId });
+        can(['read', 'revoke'], 'Invitation', { cohortId });
+        can('read', 'AuditLog', { cohortId });
+        break;
+      case 'MEMBER':
+      case 'SCHOLAR':
+      case 'OBSERVER':
+        can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
+        break;
+      case 'VENDOR':
+        // Vendors see the cohort's name, purpose and charter, not who is in it.
+        break;
+    }
+  }
+  return build();
+}

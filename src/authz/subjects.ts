@@ -1,0 +1,49 @@
+/**
+ * The shapes authz judges. Domains map their entities onto these (with CASL's `subject()`), so
+ * `authz/` imports no domain module and every rule reads only these fields.
+ */
+export type CohortRole = 'FACILITATOR' | 'MEMBER' | 'SCHOLAR' | 'VENDOR' | 'OBSERVER';
+
+export interface CohortSubject {
+  id: string;
+}
+
+export interface MembershipSubject {
+  id: string;
+  cohortId: string;
+  userId: string;
+  status: 'ACTIVE' | 'REMOVED';
+}
+
+export interface InvitationSubject {
+  id: string;
+  cohortId: string;
+}
+
+export interface AuditLogSubject {
+  cohortId: string;
+}
+
+export interface SubjectShapes {
+  Cohort: CohortSubject;
+  Membership: MembershipSubject;
+  Invitation: InvitationSubject;
+  AuditLog: AuditLogSubject;
+}
+
+export type SubjectType = keyof SubjectShapes;
+
+/** What the ability is built from: the caller, their memberships, and the time of the request. */
+export interface Actor {
+  userId: string;
+  platformRole: 'ADMIN' | 'USER';
+  memberships: ActorMembership[];
+}
+
+export interface ActorMembership {
+  id: string;
+  cohortId: string;
+  role: CohortRole;
+  status: 'ACTIVE' | 'REMOVED';
+  accessExpiresAt: Date | null;
+}

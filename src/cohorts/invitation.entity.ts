@@ -1,0 +1,62 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { CohortEntity } from './cohort.entity.js';
+import { CohortRole } from './cohort-role.js';
+
+/** An invitation to one cohort for one email address; only the token's hash is kept. */
+@Entity('invitations')
+@Index('ix_invitations_cohort_created', ['cohortId', 'createdAt', 'id'])
+export class InvitationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  cohortId!: string;
+
+  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'cohort_id' })
+  cohort?: Relation<CohortEntity>;
+
+  /** Lower-cased; only the account with this email may accept. */
+  @Column({ type: 'text' })
+  email!: string;
+
+  @Column({ type: 'enum', enum: CohortRole, enumName: 'cohort_role' })
+  role!: CohortRole;
+
+  @Column({ type: 'text' })
+  ministry!: string;
+
+  @Column({ type: 'char', length: 2 })
+  country!: string;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  accessExpiresAt!: Date | null;
+
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  spaceIds!: string[];
+
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  sessionIds!: string[];
+
+  @Index('uq_invitations_token_hash', { unique: true })
+  @Column({ type: 'text' })
+  tokenHash!: string;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Column({ type: 'uuid' })
+  invitedById!: string;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  acceptedAt!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  acceptedByUserId!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}

@@ -1,0 +1,248 @@
+import { CohortEntity } from '../src/cohorts/cohort.entity.js';
+import { InvitationEntity } from '../src/cohorts/invitation.entity.js';
+import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { adminToken, newCohort, newMember, newUser, type Role, ROLES } from './harness/factories.js';
+import { type GqlResponse, startTestApp, type TestApp } from './harness/test-app.js';
+
+/**
+ * The contract's role table for cohort operations: every kind of caller against every operation,
+ * asserting the exact outcome and, for refused writes, that nothing changed.
+ */
+const ACTORS = [...ROLES, 'ADMIN', 'OUTSIDER', 'REMOVED', 'EXPIRED'] as const;
+type ActorKind = (typeof ACTORS)[number];
+
+interface Fixture {
+  cohortId: string;
+  tokens: Record<ActorKind, string>;
+  targetMembershipId: string;
+  invitationId: string;
+}
+
+type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN';
+const row = (values: Partial<Record<ActorKind, Outcome>>, otherwise: Outcome): Record<ActorKind, Outcome> =>
+  Object.fromEntries(ACTORS.map((actor) => [actor, values[actor] ?? otherwise])) as Record<ActorKind, Outcome>;
+
+const OUTSIDERS = { OUTSIDER: 'NOT_FOUND', REMOVED: 'NOT_FOUND', EXPIRED: 'NOT_FOUND' } as const;
+const MANAGERS_ONLY = row({ FACILITATOR: 'ok', ADMIN: 'ok', ...OUTSIDERS }, 'FORBIDDEN');
+
+interface Operation {
+  name: string;
+  expected: Record<ActorKind, Outcome>;
+  run(t: TestApp, f: Fixture, token: string): Promise<GqlResponse>;
+  /** A snapshot of what the operation would change; must be equal before and after a refusal. */
+  state?(t: TestApp, f: Fixture): Promise<unknown>;
+}
+
+const OPERATIONS: Operation[] = [
+  {
+    name: 'createCohort',
+    expected: row({ ADMIN: 'ok' }, 'FORBIDDEN'),
+    run: (t, _f, token) =>
+      t.gql('mutation ($input: CreateCohortInput!) { createCohort(input: $input) { id } }', { input: { name: 'New cohort', purpose: 'p' } }, token),
+    state: (t) => t.dataSource.getRepository(CohortEntity).count(),
+  },
+  {
+    name: 'cohort (name, purpose)',
+    expected: row({ ...OUTSIDERS }, 'ok'),
+    run: (t, f, token) => t.gql('query ($id: ID!) { cohort(id: $id) { id name purpose } }', { id: f.cohortId }, token),
+  },
+  {
+    name: 'invite',
+    expected: MANAGERS_ONLY,
+    run: (t, f, token) =>
+      t.gql('mutation ($input: InviteInput!) { invite(input: $input) { id token } }', {
+        input: { cohortId: f.cohortId, email: 'new.person@gov.example', role: 'MEMBER', ministry: 'finance', country: 'RW' },
+      }, token),
+    state: (t, f) => t.dataSource.getRepository(InvitationEntity).countBy({ cohortId: f.cohortId }),
+  },
+  {
+    name: 'changeRole',
+    expected: row({ FACILITATOR: 'ok', ADMIN: 'ok', MEMBER: 'FORBIDDEN', SCHOLAR: 'FORBIDDEN', OBSERVER: 'FORBIDDEN' }, 'NOT_FOUND'),
+    run: (t, f, token) =>
+      t.gql('mutation ($input: ChangeRoleInput!) { changeRole(input: $input) { id role } }', {
+        input: { membershipId: f.targetMembershipId, role: 'OBSERVER' },
+      }, token),
+    state: (t, f) => t.dataSource.getRepository(MembershipEntity).findOneByOrFail({ id: f.targetMembershipId }).then((m) => m.role),
+  },
+  {
+    name: 'removeMember',
+    expected: row({ FACILITATOR: 'ok', ADMIN: 'ok', MEMBER: 'FORBIDDEN', SCHOLAR: 'FORBIDDEN', OBSERVER: 'FORBIDDEN' }, 'NOT_FOUND'),
+    run: (t, f, token) =>
+      t.gql('mutation ($input: RemoveMemberInput!) { removeMember(input: $input) { id status } }', {
+        input: { membershipId: f.targetMembershipId },
+      }, token),
+    state: (t, f) => t.dataSource.getRepository(MembershipEntity).findOneByOrFail({ id: f.targetMembershipId }).then((m) => m.status),
+  },
+  {
+    name: 'invitations',
+    expected: MANAGERS_ONLY,
+    run: (t, f, token) => t.gql('query ($id: ID!) { invitations(cohortId: $id) { edges { node { id } } } }', { id: f.cohortId }, token),
+  },
+  {
+    name: 'revokeInvitation',
+    expected: row({ FACILITATOR: 'ok', ADMIN: 'ok' }, 'NOT_FOUND'),
+    run: (t, f, token) => t.gql('mutation ($id: ID!) { revokeInvitation(id: $id) { id status } }', { id: f.invitationId }, token),
+    state: (t, f) => t.dataSource.getRepository(InvitationEntity).findOneByOrFail({ id: f.invitationId }).then((i) => i.revokedAt),
+  },
+  {
+    name: 'auditLog',
+    expected: row({ FACILITATOR: 'ok', ...OUTSIDERS }, 'FORBIDDEN'),
+    run: (t, f, token) => t.gql('query ($id: ID!) { auditLog(cohortId: $id) { edges { node { id action } } } }', { id: f.cohortId }, token),
+  },
+];
+
+async function fixture(t: TestApp): Promise<Fixture> {
+  const cohort = await newCohort(t);
+  const tokens = {} as Record<ActorKind, string>;
+  for (const role of ROLES) tokens[role] = (await newMember(t, cohort.id, { role })).token;
+  await newMember(t, cohort.id, { role: 'FACILITATOR' });
+  tokens.ADMIN = await adminToken(t);
+  const elsewhere = await newCohort(t);
+  tokens.OUTSIDER = (await newMember(t, elsewhere.id, { role: 'FACILITATOR' })).token;
+  tokens.REMOVED = (await newMember(t, cohort.id, { role: 'FACILITATOR', status: 'REMOVED' })).token;
+  tokens.EXPIRED = (await newMember(t, cohort.id, { role: 'FACILITATOR', accessExpiresAt: new Date(Date.now() + 60_000) })).token;
+  const target = await newMember(t, cohort.id, { role: 'MEMBER' });
+  const invitation = await t.dataSource.getRepository(InvitationEntity).save({
+    cohortId: cohort.id,
+    email: 'pending@gov.example',
+    role: 'MEMBER' as never,
+    ministry: 'ict',
+    country: 'SN',
+    tokenHash: `hash-${target.membershipId}`,
+    expiresAt: new Date(Date.now() + 86_400_000),
+    invitedById: target.id,
+  });
+  return { cohortId: cohort.id, tokens, targetMembershipId: target.membershipId, invitationId: invitation.id };
+}
+
+describe('cohort operations by role', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const cases = OPERATIONS.flatMap((operation) => ACTORS.map((actor) => [operation.name, actor, operation.expected[actor], operation] as const));
+
+  it.each(cases)('%s as %s: %s', async (_name, actor, expected, operation) => {
+    const f = await fixture(t);
+    // The expired member's window closes now: the clock moves past it for this request only.
+    t.clock.advance(actor === 'EXPIRED' ? 120_000 : 0);
+    try {
+      const before = await operation.state?.(t, f);
+      const res = await operation.run(t, f, f.tokens[actor]);
+      if (expected === 'ok') {
+        expect(res.errors).toBeUndefined();
+        if (operation.state) expect(await operation.state(t, f)).not.toEqual(before);
+      } else {
+        expect(res.errors?.map((e) => e.extensions?.code)).toEqual([expected]);
+        expect(await operation.state?.(t, f)).toEqual(before);
+      }
+    } finally {
+      t.clock.set(null);
+    }
+  });
+
+  it(`runs ${cases.length} authorization cases`, () => {
+    expect(cases.length).toBe(OPERATIONS.length * ACTORS.length);
+  });
+});
+
+describe('what each role sees of a cohort', () => {
+  let t: TestApp;
+  let cohortId: string;
+  const members = {} as Record<Role, Awaited<ReturnType<typeof newMember>>>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    cohortId = (await newCohort(t)).id;
+    for (const role of ROLES) members[role] = await newMember(t, cohortId, { role, ministry: role === 'MEMBER' ? 'finance' : 'ict', country: 'GH' });
+    await newMember(t, cohortId, { role: 'MEMBER', status: 'REMOVED' });
+  });
+  afterAll(() => t.close());
+
+  const LIST = `query ($id: ID!) { cohort(id: $id) {
+    myMembership { id role status acceptedCharterVersion }
+    members(first: 100) { edges { node { id role ministry country accessExpiresAt user { id displayName email } } } pageInfo { hasNextPage } }
+  } }`;
+  type ListData = {
+    cohort: {
+      myMembership: { id: string; role: string } | null;
+      members: { edges: { node: { id: string; accessExpiresAt: string | null; user: { id: string; email: string | null } } }[] };
+    };
+  };
+
+  it.each(['FACILITATOR', 'MEMBER', 'SCHOLAR', 'OBSERVER'] as const)('%s sees the five active members, not the removed one', async (role) => {
+    const data = await t.ok<ListData>(LIST, { id: cohortId }, members[role].token);
+    const ids = data.cohort.members.edges.map((e) => e.node.id).sort();
+    expect(ids).toEqual(ROLES.map((r) => members[r].membershipId).sort());
+    expect(data.cohort.myMembership).toMatchObject({ id: members[role].membershipId, role });
+  });
+
+  it('a VENDOR sees only its own membership in the member list', async () => {
+    const data = await t.ok<ListData>(LIST, { id: cohortId }, members.VENDOR.token);
+    expect(data.cohort.members.edges.map((e) => e.node.id)).toEqual([members.VENDOR.membershipId]);
+  });
+
+  it("hides other members' emails from members, and shows them to facilitators and the admin", async () => {
+    const emailsSeenBy = async (token: string) =>
+      (await t.ok<ListData>(LIST, { id: cohortId }, token)).cohort.members.edges
+        .filter((e) => e.node.user.id !== members.MEMBER.id)
+        .map((e) => e.node.user.email);
+    expect(await emailsSeenBy(members.MEMBER.token)).toEqual([null, null, null, null]);
+    expect((await emailsSeenBy(members.FACILITATOR.token)).every((email) => email?.endsWith('@test.convene'))).toBe(true);
+    expect((await emailsSeenBy(await adminToken(t))).every((email) => email?.endsWith('@test.convene'))).toBe(true);
+  });
+
+  it('shows the admin the members but gives it no membership', async () => {
+    const data = await t.ok<ListData>(LIST, { id: cohortId }, await adminToken(t));
+    expect(data.cohort.myMembership).toBeNull();
+    expect(data.cohort.members.edges).toHaveLength(5);
+  });
+
+  it('lists removed members to facilitators on request, and to nobody else', async () => {
+    const q = 'query ($id: ID!) { cohort(id: $id) { members(status: REMOVED) { edges { node { id status } } } } }';
+    const seen = async (token: string) => (await t.ok<{ cohort: { members: { edges: unknown[] } } }>(q, { id: cohortId }, token)).cohort.members.edges.length;
+    expect(await seen(members.FACILITATOR.token)).toBe(1);
+    expect(await seen(members.MEMBER.token)).toBe(0);
+  });
+
+  it('me lists only memberships in force', async () => {
+    const user = await newUser(t);
+    await newMember(t, cohortId, { user, role: 'MEMBER' });
+    const other = await newCohort(t);
+    await newMember(t, other.id, { user, role: 'MEMBER', status: 'REMOVED' });
+    const data = await t.ok<{ me: { memberships: { role: string; status: string; cohort: { id: string } }[] } }>(
+      'query Me { me { memberships { id role status cohort { id name } } } }',
+      {},
+      user.token,
+    );
+    expect(data.me.memberships.map((m) => m.cohort.id)).toEqual([cohortId]);
+  });
+
+  it('pages through members with cursors, in a stable order', async () => {
+    const q = 'query ($id: ID!, $after: String) { cohort(id: $id) { members(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }';
+    type Page = { cohort: { members: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const page: Page = await t.ok<Page>(q, { id: cohortId, after }, members.FACILITATOR.token);
+      seen.push(...page.cohort.members.edges.map((e) => e.node.id));
+      if (!page.cohort.members.pageInfo.hasNextPage) break;
+      after = page.cohort.members.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses a forged cursor with BAD_USER_INPUT naming it', async () => {
+    const res = await t.gql('query ($id: ID!) { cohort(id: $id) { members(after: "nonsense") { edges { cursor } } } }', { id: cohortId }, members.MEMBER.token);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it('publishes the ministry list', async () => {
+    const data = await t.ok<{ ministries: { code: string }[] }>('{ ministries { code name } }', {}, members.MEMBER.token);
+    expect(data.ministries.map((m) => m.code)).toEqual(
+      expect.arrayContaining(['education', 'finance', 'ict', 'planning', 'science-technology', 'communications', 'health', 'academia', 'private-sector', 'other']),
+    );
+  });
+});
