@@ -38,7 +38,11 @@ const OPERATIONS: Operation[] = [
     name: 'createCohort',
     expected: row({ ADMIN: 'ok' }, 'FORBIDDEN'),
     run: (t, _f, token) =>
-      t.gql('mutation ($input: CreateCohortInput!) { createCohort(input: $input) { id } }', { input: { name: 'New cohort', purpose: 'p' } }, token),
+      t.gql(
+        'mutation ($input: CreateCohortInput!) { createCohort(input: $input) { id } }',
+        { input: { name: 'New cohort', purpose: 'p' } },
+        token,
+      ),
     state: (t) => t.dataSource.getRepository(CohortEntity).count(),
   },
   {
@@ -50,44 +54,83 @@ const OPERATIONS: Operation[] = [
     name: 'invite',
     expected: MANAGERS_ONLY,
     run: (t, f, token) =>
-      t.gql('mutation ($input: InviteInput!) { invite(input: $input) { id token } }', {
-        input: { cohortId: f.cohortId, email: 'new.person@gov.example', role: 'MEMBER', ministry: 'finance', country: 'RW' },
-      }, token),
+      t.gql(
+        'mutation ($input: InviteInput!) { invite(input: $input) { id token } }',
+        {
+          input: {
+            cohortId: f.cohortId,
+            email: 'new.person@gov.example',
+            role: 'MEMBER',
+            ministry: 'finance',
+            country: 'RW',
+          },
+        },
+        token,
+      ),
     state: (t, f) => t.dataSource.getRepository(InvitationEntity).countBy({ cohortId: f.cohortId }),
   },
   {
     name: 'changeRole',
-    expected: row({ FACILITATOR: 'ok', ADMIN: 'ok', MEMBER: 'FORBIDDEN', SCHOLAR: 'FORBIDDEN', OBSERVER: 'FORBIDDEN' }, 'NOT_FOUND'),
+    expected: row(
+      { FACILITATOR: 'ok', ADMIN: 'ok', MEMBER: 'FORBIDDEN', SCHOLAR: 'FORBIDDEN', OBSERVER: 'FORBIDDEN' },
+      'NOT_FOUND',
+    ),
     run: (t, f, token) =>
-      t.gql('mutation ($input: ChangeRoleInput!) { changeRole(input: $input) { id role } }', {
-        input: { membershipId: f.targetMembershipId, role: 'OBSERVER' },
-      }, token),
-    state: (t, f) => t.dataSource.getRepository(MembershipEntity).findOneByOrFail({ id: f.targetMembershipId }).then((m) => m.role),
+      t.gql(
+        'mutation ($input: ChangeRoleInput!) { changeRole(input: $input) { id role } }',
+        {
+          input: { membershipId: f.targetMembershipId, role: 'OBSERVER' },
+        },
+        token,
+      ),
+    state: (t, f) =>
+      t.dataSource
+        .getRepository(MembershipEntity)
+        .findOneByOrFail({ id: f.targetMembershipId })
+        .then((m) => m.role),
   },
   {
     name: 'removeMember',
-    expected: row({ FACILITATOR: 'ok', ADMIN: 'ok', MEMBER: 'FORBIDDEN', SCHOLAR: 'FORBIDDEN', OBSERVER: 'FORBIDDEN' }, 'NOT_FOUND'),
+    expected: row(
+      { FACILITATOR: 'ok', ADMIN: 'ok', MEMBER: 'FORBIDDEN', SCHOLAR: 'FORBIDDEN', OBSERVER: 'FORBIDDEN' },
+      'NOT_FOUND',
+    ),
     run: (t, f, token) =>
-      t.gql('mutation ($input: RemoveMemberInput!) { removeMember(input: $input) { id status } }', {
-        input: { membershipId: f.targetMembershipId },
-      }, token),
-    state: (t, f) => t.dataSource.getRepository(MembershipEntity).findOneByOrFail({ id: f.targetMembershipId }).then((m) => m.status),
+      t.gql(
+        'mutation ($input: RemoveMemberInput!) { removeMember(input: $input) { id status } }',
+        {
+          input: { membershipId: f.targetMembershipId },
+        },
+        token,
+      ),
+    state: (t, f) =>
+      t.dataSource
+        .getRepository(MembershipEntity)
+        .findOneByOrFail({ id: f.targetMembershipId })
+        .then((m) => m.status),
   },
   {
     name: 'invitations',
     expected: MANAGERS_ONLY,
-    run: (t, f, token) => t.gql('query ($id: ID!) { invitations(cohortId: $id) { edges { node { id } } } }', { id: f.cohortId }, token),
+    run: (t, f, token) =>
+      t.gql('query ($id: ID!) { invitations(cohortId: $id) { edges { node { id } } } }', { id: f.cohortId }, token),
   },
   {
     name: 'revokeInvitation',
     expected: row({ FACILITATOR: 'ok', ADMIN: 'ok' }, 'NOT_FOUND'),
-    run: (t, f, token) => t.gql('mutation ($id: ID!) { revokeInvitation(id: $id) { id status } }', { id: f.invitationId }, token),
-    state: (t, f) => t.dataSource.getRepository(InvitationEntity).findOneByOrFail({ id: f.invitationId }).then((i) => i.revokedAt),
+    run: (t, f, token) =>
+      t.gql('mutation ($id: ID!) { revokeInvitation(id: $id) { id status } }', { id: f.invitationId }, token),
+    state: (t, f) =>
+      t.dataSource
+        .getRepository(InvitationEntity)
+        .findOneByOrFail({ id: f.invitationId })
+        .then((i) => i.revokedAt),
   },
   {
     name: 'auditLog',
     expected: row({ FACILITATOR: 'ok', ...OUTSIDERS }, 'FORBIDDEN'),
-    run: (t, f, token) => t.gql('query ($id: ID!) { auditLog(cohortId: $id) { edges { node { id action } } } }', { id: f.cohortId }, token),
+    run: (t, f, token) =>
+      t.gql('query ($id: ID!) { auditLog(cohortId: $id) { edges { node { id action } } } }', { id: f.cohortId }, token),
   },
 ];
 
@@ -100,7 +143,9 @@ async function fixture(t: TestApp): Promise<Fixture> {
   const elsewhere = await newCohort(t);
   tokens.OUTSIDER = (await newMember(t, elsewhere.id, { role: 'FACILITATOR' })).token;
   tokens.REMOVED = (await newMember(t, cohort.id, { role: 'FACILITATOR', status: 'REMOVED' })).token;
-  tokens.EXPIRED = (await newMember(t, cohort.id, { role: 'FACILITATOR', accessExpiresAt: new Date(Date.now() + 60_000) })).token;
+  tokens.EXPIRED = (
+    await newMember(t, cohort.id, { role: 'FACILITATOR', accessExpiresAt: new Date(Date.now() + 60_000) })
+  ).token;
   const target = await newMember(t, cohort.id, { role: 'MEMBER' });
   const invitation = await t.dataSource.getRepository(InvitationEntity).save({
     cohortId: cohort.id,
@@ -122,7 +167,9 @@ describe('cohort operations by role', () => {
   });
   afterAll(() => t.close());
 
-  const cases = OPERATIONS.flatMap((operation) => ACTORS.map((actor) => [operation.name, actor, operation.expected[actor], operation] as const));
+  const cases = OPERATIONS.flatMap((operation) =>
+    ACTORS.map((actor) => [operation.name, actor, operation.expected[actor], operation] as const),
+  );
 
   it.each(cases)('%s as %s: %s', async (_name, actor, expected, operation) => {
     const f = await fixture(t);
@@ -155,7 +202,12 @@ describe('what each role sees of a cohort', () => {
   beforeAll(async () => {
     t = await startTestApp();
     cohortId = (await newCohort(t)).id;
-    for (const role of ROLES) members[role] = await newMember(t, cohortId, { role, ministry: role === 'MEMBER' ? 'finance' : 'ict', country: 'GH' });
+    for (const role of ROLES)
+      members[role] = await newMember(t, cohortId, {
+        role,
+        ministry: role === 'MEMBER' ? 'finance' : 'ict',
+        country: 'GH',
+      });
     await newMember(t, cohortId, { role: 'MEMBER', status: 'REMOVED' });
   });
   afterAll(() => t.close());
@@ -167,16 +219,21 @@ describe('what each role sees of a cohort', () => {
   type ListData = {
     cohort: {
       myMembership: { id: string; role: string } | null;
-      members: { edges: { node: { id: string; accessExpiresAt: string | null; user: { id: string; email: string | null } } }[] };
+      members: {
+        edges: { node: { id: string; accessExpiresAt: string | null; user: { id: string; email: string | null } } }[];
+      };
     };
   };
 
-  it.each(['FACILITATOR', 'MEMBER', 'SCHOLAR', 'OBSERVER'] as const)('%s sees the five active members, not the removed one', async (role) => {
-    const data = await t.ok<ListData>(LIST, { id: cohortId }, members[role].token);
-    const ids = data.cohort.members.edges.map((e) => e.node.id).sort();
-    expect(ids).toEqual(ROLES.map((r) => members[r].membershipId).sort());
-    expect(data.cohort.myMembership).toMatchObject({ id: members[role].membershipId, role });
-  });
+  it.each(['FACILITATOR', 'MEMBER', 'SCHOLAR', 'OBSERVER'] as const)(
+    '%s sees the five active members, not the removed one',
+    async (role) => {
+      const data = await t.ok<ListData>(LIST, { id: cohortId }, members[role].token);
+      const ids = data.cohort.members.edges.map((e) => e.node.id).sort();
+      expect(ids).toEqual(ROLES.map((r) => members[r].membershipId).sort());
+      expect(data.cohort.myMembership).toMatchObject({ id: members[role].membershipId, role });
+    },
+  );
 
   it('a VENDOR sees only its own membership in the member list', async () => {
     const data = await t.ok<ListData>(LIST, { id: cohortId }, members.VENDOR.token);
@@ -189,7 +246,9 @@ describe('what each role sees of a cohort', () => {
         .filter((e) => e.node.user.id !== members.MEMBER.id)
         .map((e) => e.node.user.email);
     expect(await emailsSeenBy(members.MEMBER.token)).toEqual([null, null, null, null]);
-    expect((await emailsSeenBy(members.FACILITATOR.token)).every((email) => email?.endsWith('@test.convene'))).toBe(true);
+    expect((await emailsSeenBy(members.FACILITATOR.token)).every((email) => email?.endsWith('@test.convene'))).toBe(
+      true,
+    );
     expect((await emailsSeenBy(await adminToken(t))).every((email) => email?.endsWith('@test.convene'))).toBe(true);
   });
 
@@ -201,7 +260,9 @@ describe('what each role sees of a cohort', () => {
 
   it('lists removed members to facilitators on request, and to nobody else', async () => {
     const q = 'query ($id: ID!) { cohort(id: $id) { members(status: REMOVED) { edges { node { id status } } } } }';
-    const seen = async (token: string) => (await t.ok<{ cohort: { members: { edges: unknown[] } } }>(q, { id: cohortId }, token)).cohort.members.edges.length;
+    const seen = async (token: string) =>
+      (await t.ok<{ cohort: { members: { edges: unknown[] } } }>(q, { id: cohortId }, token)).cohort.members.edges
+        .length;
     expect(await seen(members.FACILITATOR.token)).toBe(1);
     expect(await seen(members.MEMBER.token)).toBe(0);
   });
@@ -220,8 +281,11 @@ describe('what each role sees of a cohort', () => {
   });
 
   it('pages through members with cursors, in a stable order', async () => {
-    const q = 'query ($id: ID!, $after: String) { cohort(id: $id) { members(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }';
-    type Page = { cohort: { members: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+    const q =
+      'query ($id: ID!, $after: String) { cohort(id: $id) { members(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }';
+    type Page = {
+      cohort: { members: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    };
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 5; i++) {
@@ -235,14 +299,33 @@ describe('what each role sees of a cohort', () => {
   });
 
   it('refuses a forged cursor with BAD_USER_INPUT naming it', async () => {
-    const res = await t.gql('query ($id: ID!) { cohort(id: $id) { members(after: "nonsense") { edges { cursor } } } }', { id: cohortId }, members.MEMBER.token);
+    const res = await t.gql(
+      'query ($id: ID!) { cohort(id: $id) { members(after: "nonsense") { edges { cursor } } } }',
+      { id: cohortId },
+      members.MEMBER.token,
+    );
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
   it('publishes the ministry list', async () => {
-    const data = await t.ok<{ ministries: { code: string }[] }>('{ ministries { code name } }', {}, members.MEMBER.token);
+    const data = await t.ok<{ ministries: { code: string }[] }>(
+      '{ ministries { code name } }',
+      {},
+      members.MEMBER.token,
+    );
     expect(data.ministries.map((m) => m.code)).toEqual(
-      expect.arrayContaining(['education', 'finance', 'ict', 'planning', 'science-technology', 'communications', 'health', 'academia', 'private-sector', 'other']),
+      expect.arrayContaining([
+        'education',
+        'finance',
+        'ict',
+        'planning',
+        'science-technology',
+        'communications',
+        'health',
+        'academia',
+        'private-sector',
+        'other',
+      ]),
     );
   });
 });

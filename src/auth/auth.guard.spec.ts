@@ -27,7 +27,11 @@ const fakeAuth = (platformRole: 'ADMIN' | 'USER') =>
       Promise.resolve(token === 'good' ? { id: 'u1', platformRole, tokenId: 't1' } : null),
   }) as unknown as AuthService;
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'allowed', (error: AppError) => error.code);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'allowed',
+    (error: AppError) => error.code,
+  );
 
 describe('AuthGuard', () => {
   const guard = new AuthGuard(new Reflector(), fakeAuth('USER'));

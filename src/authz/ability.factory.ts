@@ -1,13 +1,7 @@
 import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility } from '@casl/ability';
 import type { Actor, ActorMembership, SubjectShapes, SubjectType } from './subjects.js';
 
-export type Action =
-  | 'create'
-  | 'read'
-  | 'invite'
-  | 'update'
-  | 'remove'
-  | 'revoke';
+export type Action = 'create' | 'read' | 'invite' | 'update' | 'remove' | 'revoke';
 
 type Subjects = SubjectType | { [K in SubjectType]: SubjectShapes[K] & ForcedSubject<K> }[SubjectType];
 

@@ -25,7 +25,9 @@ describe('every operation declares its policy', () => {
     ).map((method) => [resolver, method] as const),
   );
   const routes = controllers.flatMap((controller) =>
-    handlers(controller, (method) => Reflect.hasMetadata('path', method)).map((method) => [controller, method] as const),
+    handlers(controller, (method) => Reflect.hasMetadata('path', method)).map(
+      (method) => [controller, method] as const,
+    ),
   );
 
   it('finds the operations to check', () => {

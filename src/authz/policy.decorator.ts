@@ -11,10 +11,7 @@ export const POLICY_KEY = 'convene:policy';
  * - platformAdmin: the platform's ADMIN role.
  */
 export type Policy =
-  | { kind: 'public' }
-  | { kind: 'authenticated' }
-  | { kind: 'optionalAuthentication' }
-  | { kind: 'platformAdmin' };
+  { kind: 'public' } | { kind: 'authenticated' } | { kind: 'optionalAuthentication' } | { kind: 'platformAdmin' };
 
 export const Public = () => SetMetadata(POLICY_KEY, { kind: 'public' } satisfies Policy);
 

@@ -4,7 +4,13 @@ import { type Connection, PageArgs } from '../common/pagination.js';
 import { type AuthUser, CurrentUser } from '../common/request-context.js';
 import { MembershipStatus } from './cohort-role.js';
 import { CohortsService } from './cohorts.service.js';
-import { CohortModel, CreateCohortInput, MembershipConnection, MinistryModel, toCohortModel } from './dto/cohort.model.js';
+import {
+  CohortModel,
+  CreateCohortInput,
+  MembershipConnection,
+  MinistryModel,
+  toCohortModel,
+} from './dto/cohort.model.js';
 import { MembershipModel } from './dto/membership.model.js';
 import { MINISTRIES } from './ministries.js';
 
@@ -37,7 +43,8 @@ export class CohortsResolver {
   }
 
   @ResolveField(() => MembershipConnection, {
-    description: 'Members the caller may see, oldest first. Removed members are listed only to those who manage the cohort.',
+    description:
+      'Members the caller may see, oldest first. Removed members are listed only to those who manage the cohort.',
   })
   members(
     @Parent() cohort: CohortModel,

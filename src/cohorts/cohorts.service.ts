@@ -56,7 +56,9 @@ export class CohortsService {
     const membership = await this.memberships.findOneBy({ cohortId, userId: user.id });
     if (!membership) return null;
     const ability = await this.access.abilityFor(user);
-    return ability.can('read', subject('Membership', { ...membership })) ? toMembershipModel(membership, ability) : null;
+    return ability.can('read', subject('Membership', { ...membership }))
+      ? toMembershipModel(membership, ability)
+      : null;
   }
 
   /** The member list, filtered in SQL by the same rules `ability.can` applies to one membership. */

@@ -60,7 +60,10 @@ export class InvitationsResolver {
 
   @Authenticated()
   @Mutation(() => InvitationModel, { description: 'FACILITATOR or platform admin; the token stops working at once.' })
-  revokeInvitation(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string): Promise<InvitationModel> {
+  revokeInvitation(
+    @CurrentUser() user: AuthUser,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<InvitationModel> {
     return this.service.revoke(user, id);
   }
 }

@@ -103,7 +103,12 @@ export class InvitationsService {
    * Spaces and sessions granted must belong to this cohort. They arrive with the spaces and
    * sessions features; until then no id can name one, so any grant is refused.
    */
-  private validateGrants(_manager: EntityManager, _cohortId: string, spaceIds: string[], sessionIds: string[]): Promise<void> {
+  private validateGrants(
+    _manager: EntityManager,
+    _cohortId: string,
+    spaceIds: string[],
+    sessionIds: string[],
+  ): Promise<void> {
     if (spaceIds.length > 0) throw badInput('spaceIds', 'names a space that is not in this cohort');
     if (sessionIds.length > 0) throw badInput('sessionIds', 'names a session that is not in this cohort');
     return Promise.resolve();

@@ -47,6 +47,6 @@ export const OptionalUser = createParamDecorator(
 );
 
 /** The bearer token the request carried (already verified by the guard). */
-export const RequestToken = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string | null => bearerToken(requestOf(context)),
+export const RequestToken = createParamDecorator((_data: unknown, context: ExecutionContext): string | null =>
+  bearerToken(requestOf(context)),
 );

@@ -6,4 +6,11 @@ import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { AuditEntryEntity } from '../insights/audit-entry.entity.js';
 
 /** Every entity of Convene; migrations must describe exactly these. */
-export const ENTITIES = [UserEntity, AccessTokenEntity, CohortEntity, MembershipEntity, InvitationEntity, AuditEntryEntity];
+export const ENTITIES = [
+  UserEntity,
+  AccessTokenEntity,
+  CohortEntity,
+  MembershipEntity,
+  InvitationEntity,
+  AuditEntryEntity,
+];

@@ -67,7 +67,11 @@ export function invitationStatus(invitation: InvitationEntity, now: Date): Invit
   return InvitationStatus.PENDING;
 }
 
-export const toInvitationModel = (invitation: InvitationEntity, now: Date, token: string | null = null): InvitationModel => ({
+export const toInvitationModel = (
+  invitation: InvitationEntity,
+  now: Date,
+  token: string | null = null,
+): InvitationModel => ({
   id: invitation.id,
   email: invitation.email,
   role: invitation.role,

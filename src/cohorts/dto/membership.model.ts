@@ -35,10 +35,14 @@ export class MembershipModel {
   })
   acceptedCharterVersion!: number | null;
 
-  @Field(() => [ID], { description: 'Spaces granted to a SCHOLAR or VENDOR; empty for others and for readers who manage nothing.' })
+  @Field(() => [ID], {
+    description: 'Spaces granted to a SCHOLAR or VENDOR; empty for others and for readers who manage nothing.',
+  })
   grantedSpaceIds!: string[];
 
-  @Field(() => [ID], { description: 'Sessions granted to a SCHOLAR or VENDOR; empty for others and for readers who manage nothing.' })
+  @Field(() => [ID], {
+    description: 'Sessions granted to a SCHOLAR or VENDOR; empty for others and for readers who manage nothing.',
+  })
   grantedSessionIds!: string[];
 
   cohortId!: string;

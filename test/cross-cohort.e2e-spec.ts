@@ -1,0 +1,177 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import {
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+} from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { InvitationEntity } from '../src/cohorts/invitation.entity.js';
+import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { newCohort, newMember } from './harness/factories.js';
+import { startTestApp, type TestApp } from './harness/test-app.js';
+
+/**
+ * Generated from the schema: every query and mutation argument of type ID (directly or inside an
+ * input), called by a facilitator of cohort A with ids of cohort B, must answer exactly as for an
+ * id that does not exist. New operations are covered as soon as they are in the schema.
+ */
+const STRING_VALUES: Record<string, string> = {
+  email: 'someone@gov.example',
+  country: 'KE',
+  ministry: 'education',
+  password: 'a long enough passphrase',
+  token: 'inv_unknown',
+};
+
+function sample(type: GraphQLInputType, name: string, idValue: string | null): unknown {
+  if (isNonNullType(type)) return sample(type.ofType, name, idValue);
+  if (isListType(type)) return [sample(type.ofType, name, idValue)];
+  if (isEnumType(type)) return type.getValues()[0].value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(
+      Object.values(type.getFields()).map((field) => [field.name, sample(field.type, field.name, idValue)]),
+    );
+  }
+  if (isScalarType(type)) {
+    switch (type.name) {
+      case 'ID':
+        return idValue ?? randomUUID();
+      case 'Int':
+        return 1;
+      case 'Boolean':
+        return true;
+      case 'DateTime':
+        return new Date(Date.now() + 7 * 86_400_000).toISOString();
+      default:
+        return STRING_VALUES[name] ?? 'Some text';
+    }
+  }
+  return null;
+}
+
+/** Paths to the ID slots of an argument: [] for the argument itself, ['cohortId'] inside an input. */
+function idSlots(arg: GraphQLArgument): string[][] {
+  const named = getNamedType(arg.type);
+  if (isScalarType(named) && named.name === 'ID') return [[]];
+  if (!isInputObjectType(named)) return [];
+  return Object.values(named.getFields())
+    .filter((field) => getNamedType(field.type).name === 'ID')
+    .map((field) => [field.name]);
+}
+
+interface Case {
+  label: string;
+  document: string;
+  variables(id: string): Record<string, unknown>;
+}
+
+function casesFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): Case[] {
+  const selection = isObjectType(getNamedType(field.type)) ? ' { __typename }' : '';
+  const declared = field.args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
+  const passed = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
+  const document = `${kind} (${declared}) { ${field.name}(${passed})${selection} }`;
+  return field.args.flatMap((arg) =>
+    idSlots(arg).map((path) => ({
+      label: `${field.name}(${[arg.name, ...path].join('.')})`,
+      document,
+      variables: (id: string) => {
+        const variables = Object.fromEntries(field.args.map((a) => [a.name, sample(a.type, a.name, null)]));
+        if (path.length === 0) variables[arg.name] = isListType(getNamedType(arg.type)) ? [id] : id;
+        else {
+          const input = variables[arg.name] as Record<string, unknown>;
+          input[path[0]] = Array.isArray(input[path[0]]) ? [id] : id;
+        }
+        return variables;
+      },
+    })),
+  );
+}
+
+describe('ids of another cohort answer as ids that do not exist', () => {
+  let t: TestApp;
+  let token: string;
+  let foreignIds: Record<string, string>;
+  let cases: Case[];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const a = await newCohort(t);
+    token = (await newMember(t, a.id, { role: 'FACILITATOR' })).token;
+    const b = await newCohort(t);
+    const bFacilitator = await newMember(t, b.id, { role: 'FACILITATOR' });
+    const bMember = await newMember(t, b.id, { role: 'MEMBER' });
+    const invitation = await t.dataSource.getRepository(InvitationEntity).save({
+      cohortId: b.id,
+      email: 'b@gov.example',
+      role: 'MEMBER' as never,
+      ministry: 'ict',
+      country: 'SN',
+      tokenHash: 'cross-cohort',
+      expiresAt: new Date(Date.now() + 86_400_000),
+      invitedById: bFacilitator.id,
+    });
+    foreignIds = {
+      cohort: b.id,
+      facilitatorMembership: bFacilitator.membershipId,
+      membership: bMember.membershipId,
+      invitation: invitation.id,
+    };
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    cases = [
+      ...Object.values(schema.getQueryType()!.getFields()).flatMap((f) => casesFor('query', f)),
+      ...Object.values(schema.getMutationType()!.getFields()).flatMap((f) => casesFor('mutation', f)),
+    ];
+  });
+  afterAll(() => t.close());
+
+  const snapshot = async () => ({
+    memberships: await t.dataSource
+      .getRepository(MembershipEntity)
+      .find({ where: { cohortId: foreignIds.cohort }, order: { id: 'ASC' } }),
+    invitations: await t.dataSource
+      .getRepository(InvitationEntity)
+      .find({ where: { cohortId: foreignIds.cohort }, order: { id: 'ASC' } }),
+  });
+
+  it('covers every ID argument in the schema', () => {
+    const labels = cases.map((c) => c.label);
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'cohort(id)',
+        'invite(input.cohortId)',
+        'changeRole(input.membershipId)',
+        'removeMember(input.membershipId)',
+        'revokeInvitation(id)',
+        'auditLog(cohortId)',
+        'invitations(cohortId)',
+      ]),
+    );
+  });
+
+  it('gives the same answer for every foreign id as for a missing one, and changes nothing', async () => {
+    const before = await snapshot();
+    let compared = 0;
+    for (const c of cases) {
+      const missing = await t.gql(c.document, c.variables(randomUUID()), token);
+      for (const [kind, id] of Object.entries(foreignIds)) {
+        const foreign = await t.gql(c.document, c.variables(id), token);
+        const strip = (r: typeof foreign) => ({
+          status: r.status,
+          data: r.data,
+          errors: r.errors?.map((e) => ({ message: e.message, extensions: e.extensions })),
+        });
+        expect({ case: c.label, kind, ...strip(foreign) }).toEqual({ case: c.label, kind, ...strip(missing) });
+        compared++;
+      }
+    }
+    expect(compared).toBe(cases.length * Object.keys(foreignIds).length);
+    expect(await snapshot()).toEqual(before);
+  });
+});
