@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import { CohortsModule } from './cohorts/cohorts.module.js';
 import { InsightsModule } from './insights/insights.module.js';
+import { SpacesModule } from './spaces/spaces.module.js';
 import { Clock } from './common/clock.js';
 import { formatError, GraphQLExceptionFilter, validationException } from './common/graphql-errors.js';
 import type { ConveneRequest, GraphQLContext } from './common/request-context.js';
@@ -20,7 +21,7 @@ import { GRAPHQL_SCHEMA_OPTIONS } from './graphql-schema.js';
 import { HealthModule } from './health/health.module.js';
 
 /** The modules that make up Convene's API; the schema emitter walks the same list. */
-export const DOMAIN_MODULES = [AuthModule, CohortsModule, InsightsModule, HealthModule];
+export const DOMAIN_MODULES = [AuthModule, CohortsModule, SpacesModule, InsightsModule, HealthModule];
 
 export interface AppModuleOptions {
   config: AppConfig;

@@ -1,11 +1,26 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { Clock } from './common/clock.js';
 import type { AppConfig } from './config/config.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
+
+const REQUEST_BODY_LIMIT = '1mb';
+
+/** A body that is too large or not JSON gets a GraphQL-shaped error, never Express's stack page. */
+function bodyErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const status = (error as { status?: number; type?: string } | null)?.status;
+  if (status !== 400 && status !== 413) {
+    next(error);
+    return;
+  }
+  const message =
+    status === 413 ? `Request body is larger than ${REQUEST_BODY_LIMIT}` : 'Request body is not valid JSON';
+  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+}
 
 export interface RunningApp {
   app: INestApplication;
@@ -25,8 +40,10 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
         embedded: embedded !== null,
         clock: options.clock,
       }),
-      { bufferLogs: true, abortOnError: false },
+      { bufferLogs: true, abortOnError: false, bodyParser: false },
     );
+    app.use(json({ limit: REQUEST_BODY_LIMIT }));
+    app.use(bodyErrors);
     app.useLogger(app.get(Logger));
     app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
     await app.init();

@@ -1,6 +1,7 @@
 import { CohortEntity } from '../src/cohorts/cohort.entity.js';
 import { InvitationEntity } from '../src/cohorts/invitation.entity.js';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { adminToken, newCohort, newMember, newUser, type Role, ROLES } from './harness/factories.js';
 import { type GqlResponse, startTestApp, type TestApp } from './harness/test-app.js';
 
@@ -13,6 +14,7 @@ type ActorKind = (typeof ACTORS)[number];
 
 interface Fixture {
   cohortId: string;
+  spaceId: string;
   tokens: Record<ActorKind, string>;
   targetMembershipId: string;
   invitationId: string;
@@ -34,6 +36,29 @@ interface Operation {
 }
 
 const OPERATIONS: Operation[] = [
+  {
+    name: 'createSpace',
+    expected: row({ FACILITATOR: 'ok', ...OUTSIDERS }, 'FORBIDDEN'),
+    run: (t, f, token) =>
+      t.gql(
+        'mutation CreateSpace($input: CreateSpaceInput!) { createSpace(input: $input) { id title purpose } }',
+        { input: { cohortId: f.cohortId, title: 'Teacher deployment', purpose: 'Rural postings' } },
+        token,
+      ),
+    state: (t, f) => t.dataSource.getRepository(SpaceEntity).countBy({ cohortId: f.cohortId }),
+  },
+  {
+    // Observers are kept out by the default charter; scholars see granted spaces only.
+    name: 'space (whole-cohort audience)',
+    expected: row({ FACILITATOR: 'ok', MEMBER: 'ok' }, 'NOT_FOUND'),
+    run: (t, f, token) => t.gql('query ($id: ID!) { space(id: $id) { id title } }', { id: f.spaceId }, token),
+  },
+  {
+    name: 'spaces (filtered list)',
+    expected: row({ ...OUTSIDERS }, 'ok'),
+    run: (t, f, token) =>
+      t.gql('query ($id: ID!) { spaces(cohortId: $id) { edges { node { id } } } }', { id: f.cohortId }, token),
+  },
   {
     name: 'createCohort',
     expected: row({ ADMIN: 'ok' }, 'FORBIDDEN'),
@@ -157,7 +182,19 @@ async function fixture(t: TestApp): Promise<Fixture> {
     expiresAt: new Date(Date.now() + 86_400_000),
     invitedById: target.id,
   });
-  return { cohortId: cohort.id, tokens, targetMembershipId: target.membershipId, invitationId: invitation.id };
+  const space = await t.dataSource.getRepository(SpaceEntity).save({
+    cohortId: cohort.id,
+    title: 'Financing school connectivity',
+    purpose: 'Open to the whole cohort',
+    createdById: target.id,
+  });
+  return {
+    cohortId: cohort.id,
+    spaceId: space.id,
+    tokens,
+    targetMembershipId: target.membershipId,
+    invitationId: invitation.id,
+  };
 }
 
 describe('cohort operations by role', () => {

@@ -14,6 +14,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { InvitationEntity } from '../src/cohorts/invitation.entity.js';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { newCohort, newMember } from './harness/factories.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 
@@ -117,7 +118,11 @@ describe('ids of another cohort answer as ids that do not exist', () => {
       expiresAt: new Date(Date.now() + 86_400_000),
       invitedById: bFacilitator.id,
     });
+    const space = await t.dataSource
+      .getRepository(SpaceEntity)
+      .save({ cohortId: b.id, title: 'B space', purpose: 'p', createdById: bFacilitator.id });
     foreignIds = {
+      space: space.id,
       cohort: b.id,
       facilitatorMembership: bFacilitator.membershipId,
       membership: bMember.membershipId,

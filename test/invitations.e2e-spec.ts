@@ -176,6 +176,8 @@ describe('invitations', () => {
     [{ ministry: 'defence' }, 'ministry'],
     [{ email: 'not-an-email' }, 'email'],
     [{ role: 'MEMBER', spaceIds: ['6b4a2f6e-6d5a-4a3e-9d55-0c6f1b3c2a11'] }, 'spaceIds'],
+    [{ role: 'SCHOLAR', spaceIds: ['6b4a2f6e-6d5a-4a3e-9d55-0c6f1b3c2a11'] }, 'spaceIds'],
+    [{ role: 'VENDOR', sessionIds: ['6b4a2f6e-6d5a-4a3e-9d55-0c6f1b3c2a11'] }, 'sessionIds'],
     [{ accessExpiresAt: '2001-01-01T00:00:00Z' }, 'accessExpiresAt'],
   ])('refuses an invitation with %j, naming %s', async (extra, field) => {
     const count = await t.dataSource.getRepository(InvitationEntity).count();

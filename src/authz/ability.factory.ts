@@ -18,6 +18,21 @@ export function isInForce(membership: ActorMembership, now: Date): boolean {
   );
 }
 
+type Can = AbilityBuilder<AppAbility>['can'];
+
+/**
+ * A space's audience lists roles and ministries; an empty list admits everyone. The four rules
+ * are the four ways a member can be admitted (CASL ORs rules; conditions within one rule AND).
+ */
+function admitToAudience(can: Can, membership: ActorMembership): void {
+  const everyone = { $size: 0 };
+  for (const audienceRoles of [everyone, membership.role]) {
+    for (const audienceMinistries of [everyone, membership.ministry]) {
+      can('read', 'Space', { cohortId: membership.cohortId, audienceRoles, audienceMinistries });
+    }
+  }
+}
+
 /**
  * Every authorization rule of Convene. Built per request from the caller and the current time;
  * services ask it about loaded instances, and list queries turn the same rules into SQL.
@@ -41,13 +56,21 @@ export function defineAbilityFor(actor: Actor, now: Date): AppAbility {
     switch (membership.role) {
       case 'FACILITATOR':
         can(['invite'], 'Cohort', { id: cohortId });
+        can(['create', 'read'], 'Space', { cohortId });
         can(['read', 'update', 'remove'], 'Membership', { cohortId });
         can(['read', 'revoke'], 'Invitation', { cohortId });
         can('read', 'AuditLog', { cohortId });
         break;
       case 'MEMBER':
+        can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
+        admitToAudience(can, membership);
+        break;
       case 'SCHOLAR':
+        can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
+        can('read', 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });
+        break;
       case 'OBSERVER':
+        // Observers read content only where the charter admits them (the charter's policy decides).
         can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
         break;
       case 'VENDOR':

@@ -8,8 +8,11 @@ export interface SqlCondition {
   params: Record<string, unknown>;
 }
 
-/** Maps a subject's field names to SQL column expressions of the query being filtered. */
-export type ColumnMap = Record<string, string>;
+/**
+ * Maps a subject's field names to SQL column expressions of the query being filtered; an array
+ * column is marked so that equality means "contains" and `$size` means its length, as in CASL.
+ */
+export type ColumnMap = Record<string, string | { array: string }>;
 
 const COMPARISONS: Record<string, string> = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
@@ -28,11 +31,17 @@ class SqlBuilder {
     return name;
   }
 
-  private column(field: string): string {
+  private column(field: string): string | { array: string } {
     const column = this.columns[field];
     // An unknown field cannot be dropped silently: skipping a condition would widen the query.
     if (!column) throw new Error(`No SQL column for authorization field "${field}"`);
     return column;
+  }
+
+  private arrayCondition(column: string, operator: string, value: unknown): string {
+    if (operator === 'eq') return `:${this.param(value)} = ANY(${column})`;
+    if (operator === 'size') return `cardinality(${column}) = :${this.param(value)}`;
+    throw new Error(`Unsupported authorization operator "${operator}" on an array field`);
   }
 
   build(condition: Condition): string {
@@ -50,7 +59,9 @@ class SqlBuilder {
       }
     }
     if (condition instanceof FieldCondition) {
-      const column = this.column(condition.field);
+      const mapped = this.column(condition.field);
+      if (typeof mapped !== 'string') return this.arrayCondition(mapped.array, condition.operator, condition.value);
+      const column = mapped;
       if (condition.operator === 'in' || condition.operator === 'nin') {
         const values = condition.value as unknown[];
         const test = `${column} = ANY(:${this.param(values)})`;

@@ -24,11 +24,21 @@ export interface AuditLogSubject {
   cohortId: string;
 }
 
+export interface SpaceSubject {
+  id: string;
+  cohortId: string;
+  /** Roles admitted; empty admits every role that may read spaces. */
+  audienceRoles: string[];
+  /** Ministry codes admitted; empty admits every ministry. */
+  audienceMinistries: string[];
+}
+
 export interface SubjectShapes {
   Cohort: CohortSubject;
   Membership: MembershipSubject;
   Invitation: InvitationSubject;
   AuditLog: AuditLogSubject;
+  Space: SpaceSubject;
 }
 
 export type SubjectType = keyof SubjectShapes;
@@ -46,4 +56,7 @@ export interface ActorMembership {
   role: CohortRole;
   status: 'ACTIVE' | 'REMOVED';
   accessExpiresAt: Date | null;
+  ministry: string;
+  /** Spaces a SCHOLAR or VENDOR was granted. */
+  grantedSpaceIds: string[];
 }

@@ -38,7 +38,15 @@ export class AccessService {
 
   private async build(user: AuthUser): Promise<AppAbility> {
     const rows = await this.memberships.find({
-      select: { id: true, cohortId: true, role: true, status: true, accessExpiresAt: true },
+      select: {
+        id: true,
+        cohortId: true,
+        role: true,
+        status: true,
+        accessExpiresAt: true,
+        ministry: true,
+        grantedSpaceIds: true,
+      },
       where: { userId: user.id },
     });
     return defineAbilityFor({ userId: user.id, platformRole: user.platformRole, memberships: rows }, this.clock.now());
@@ -58,7 +66,10 @@ export class AccessService {
   ): Promise<AppAbility> {
     const ability = await this.abilityFor(user);
     const target = subject(type, { ...object }) as unknown as Parameters<AppAbility['can']>[1];
-    const readable = ability.can('read', target);
+    // Creating something new is judged against the cohort it goes into: whoever can see the
+    // cohort learns nothing from a refusal, anyone else gets NOT_FOUND.
+    const readable =
+      action === 'create' ? ability.can('read', subject('Cohort', { id: cohortId })) : ability.can('read', target);
     if (readable && ability.can(action, target)) return ability;
     await this.audit.recordDenied({
       cohortId,

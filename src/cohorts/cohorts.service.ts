@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
 import { DataSource, Repository } from 'typeorm';
-import type { AppAbility } from '../authz/ability.factory.js';
+import { type AppAbility, isInForce } from '../authz/ability.factory.js';
 import { accessibleBy } from '../authz/sql-conditions.js';
+import { Clock } from '../common/clock.js';
 import { isUuid } from '../common/ids.js';
 import { notFound } from '../common/errors.js';
-import { type Connection, decodeCursor, type PageArgs, toConnection } from '../common/pagination.js';
+import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
 import { AccessService } from './access.service.js';
@@ -26,6 +27,7 @@ export class CohortsService {
     @InjectRepository(MembershipEntity) private readonly memberships: Repository<MembershipEntity>,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async create(user: AuthUser, input: { name: string; purpose: string }): Promise<CohortEntity> {
@@ -70,22 +72,22 @@ export class CohortsService {
   ): Promise<Connection<MembershipModel>> {
     const ability = await this.access.abilityFor(user);
     const allowed = accessibleBy(ability, 'read', 'Membership', MEMBERSHIP_COLUMNS);
-    const after = decodeCursor(page.after, 2);
     const query = this.memberships
       .createQueryBuilder('m')
       .leftJoinAndSelect('m.user', 'u')
       .where('m.cohort_id = :cohortId', { cohortId })
       .andWhere('m.status = :status', { status })
-      .andWhere(allowed.sql, allowed.params)
-      .orderBy('m.created_at', 'ASC')
-      .addOrderBy('m.id', 'ASC')
-      .take(page.first + 1);
-    if (after) query.andWhere('(m.created_at, m.id) > (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
-    const rows = await query.getMany();
-    return toConnection(
-      rows,
-      page.first,
-      (row) => [row.createdAt.toISOString(), row.id],
+      // A member whose access window has closed is an outsider again, so no longer listed as active.
+      .andWhere(
+        status === MembershipStatus.ACTIVE ? '(m.access_expires_at IS NULL OR m.access_expires_at > :now)' : 'TRUE',
+        { now: this.clock.now() },
+      )
+      .andWhere(allowed.sql, allowed.params);
+    return keysetPage(
+      query,
+      page,
+      { at: 'm.created_at', id: 'm.id', direction: 'ASC' },
+      (row) => [row.createdAt, row.id],
       (row) => toMembershipModel(row, ability),
     );
   }
@@ -98,8 +100,9 @@ export class CohortsService {
       relations: { cohort: true },
       order: { createdAt: 'ASC' },
     });
+    const now = this.clock.now();
     return rows
-      .filter((row) => ability.can('read', subject('Cohort', { id: row.cohortId })))
+      .filter((row) => isInForce(row, now))
       .map((row) => ({ membership: toMembershipModel(row, ability), cohort: row.cohort! }));
   }
 

@@ -1,9 +1,15 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { toUserModel } from '../auth/dto/user.model.js';
 import { Authenticated, OptionalAuthentication } from '../authz/policy.decorator.js';
 import { unauthenticated } from '../common/errors.js';
 import { type Connection, PageArgs } from '../common/pagination.js';
-import { type AuthUser, CurrentUser, OptionalUser, RequestToken } from '../common/request-context.js';
+import {
+  type AuthUser,
+  CurrentUser,
+  type GraphQLContext,
+  OptionalUser,
+  RequestToken,
+} from '../common/request-context.js';
 import { AccessService } from './access.service.js';
 import {
   AcceptInvitationInput,
@@ -35,12 +41,15 @@ export class InvitationsResolver {
   async acceptInvitation(
     @OptionalUser() caller: AuthUser | null,
     @RequestToken() bearer: string | null,
+    @Context() context: GraphQLContext,
     @Args('input') input: AcceptInvitationInput,
   ): Promise<AcceptInvitationPayload> {
     const { user, membership, newToken } = await this.service.accept(caller, input);
     const token = newToken ?? bearer;
     if (!token) throw unauthenticated();
     const viewer = caller ?? { id: user.id, platformRole: user.platformRole, tokenId: '' };
+    // The rest of the payload (nested fields) is read as the account that just joined.
+    context.req.user = viewer;
     return {
       token,
       user: toUserModel(user, { showEmail: true }),

@@ -1,19 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { AuthService, normalizeEmail } from '../auth/auth.service.js';
-import { UserEntity } from '../auth/user.entity.js';
+import { PlatformRole, UserEntity } from '../auth/user.entity.js';
 import { accessibleBy } from '../authz/sql-conditions.js';
 import { isInForce } from '../authz/ability.factory.js';
 import { Clock } from '../common/clock.js';
 import { hashPassword, hashSecret, newSecret } from '../common/crypto.js';
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
-import { type Connection, decodeCursor, type PageArgs, toConnection } from '../common/pagination.js';
+import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuditService } from '../insights/audit.service.js';
+import { SpaceEntity } from '../spaces/space.entity.js';
 import { AccessService } from './access.service.js';
 import { CohortsService } from './cohorts.service.js';
 import { GRANTED_ROLES, MembershipStatus } from './cohort-role.js';
@@ -33,6 +34,10 @@ const REFUSED: Record<Exclude<InvitationStatus, InvitationStatus.PENDING>, [stri
   [InvitationStatus.REVOKED]: ['This invitation has been revoked', 'INVITATION_REVOKED'],
   [InvitationStatus.EXPIRED]: ['This invitation has expired', 'INVITATION_EXPIRED'],
 };
+
+/** The platform operator runs Convene but reads no cohort content, so it never holds a membership. */
+const adminCannotJoin = () =>
+  conflict('The platform admin account cannot join a cohort; invite a personal account instead', 'PLATFORM_ADMIN');
 
 export interface Acceptance {
   user: UserEntity;
@@ -71,6 +76,7 @@ export class InvitationsService {
     const invitation = await this.dataSource.transaction(async (manager) => {
       await this.validateGrants(manager, cohort.id, spaceIds, sessionIds);
       await this.refuseExistingMember(manager, cohort.id, email, now);
+      if (await manager.existsBy(UserEntity, { email, platformRole: PlatformRole.ADMIN })) throw adminCannotJoin();
       const saved = await manager.save(
         manager.create(InvitationEntity, {
           cohortId: cohort.id,
@@ -100,18 +106,15 @@ export class InvitationsService {
   }
 
   /**
-   * Spaces and sessions granted must belong to this cohort. They arrive with the spaces and
-   * sessions features; until then no id can name one, so any grant is refused.
+   * Granted spaces and sessions must belong to this cohort. Sessions arrive with the expert
+   * sessions feature; until then no id can name one, so a session grant is refused.
    */
-  private validateGrants(
-    _manager: EntityManager,
-    _cohortId: string,
-    spaceIds: string[],
-    sessionIds: string[],
-  ): Promise<void> {
-    if (spaceIds.length > 0) throw badInput('spaceIds', 'names a space that is not in this cohort');
+  private async validateGrants(manager: EntityManager, cohortId: string, spaceIds: string[], sessionIds: string[]) {
+    const spaces = new Set(spaceIds);
+    if (spaces.size > 0 && (await manager.countBy(SpaceEntity, { cohortId, id: In([...spaces]) })) !== spaces.size) {
+      throw badInput('spaceIds', 'names a space that is not in this cohort');
+    }
     if (sessionIds.length > 0) throw badInput('sessionIds', 'names a session that is not in this cohort');
-    return Promise.resolve();
   }
 
   private async refuseExistingMember(manager: EntityManager, cohortId: string, email: string, now: Date) {
@@ -163,6 +166,7 @@ export class InvitationsService {
 
   private async callerAccount(manager: EntityManager, caller: AuthUser, invitation: InvitationEntity) {
     const user = await manager.findOneByOrFail(UserEntity, { id: caller.id });
+    if (user.platformRole === PlatformRole.ADMIN) throw adminCannotJoin();
     if (user.email !== invitation.email) {
       throw new AppError(ErrorCode.FORBIDDEN, 'This invitation was sent to another email address', {
         reason: 'INVITATION_EMAIL_MISMATCH',
@@ -172,14 +176,15 @@ export class InvitationsService {
   }
 
   private async newAccount(manager: EntityManager, invitation: InvitationEntity, input: AcceptInvitationInput) {
+    // Input first: a probe without a name and password learns nothing about existing accounts.
+    if (!input.displayName?.trim()) throw badInput('displayName', 'is required to create an account');
+    if (!input.password) throw badInput('password', 'is required to create an account');
     if (await manager.existsBy(UserEntity, { email: invitation.email })) {
       throw conflict(
         'An account with this email exists: log in and accept the invitation with its token',
         'ACCOUNT_EXISTS',
       );
     }
-    if (!input.displayName?.trim()) throw badInput('displayName', 'is required to create an account');
-    if (!input.password) throw badInput('password', 'is required to create an account');
     return manager.save(
       manager.create(UserEntity, {
         email: invitation.email,
@@ -197,6 +202,12 @@ export class InvitationsService {
     });
     if (existing && isInForce(existing, now)) {
       throw conflict('You are already a member of this cohort', 'ALREADY_MEMBER');
+    }
+    // Only an invitation issued after access ended can bring a member back: an older one still
+    // pending must not undo a removal or reopen a closed access window.
+    const endedAt = existing ? (existing.removedAt ?? existing.accessExpiresAt) : null;
+    if (endedAt && invitation.createdAt.getTime() <= endedAt.getTime()) {
+      throw conflict('This invitation was issued before your access ended; ask for a new one', 'INVITATION_SUPERSEDED');
     }
     const terms = {
       role: invitation.role,
@@ -222,22 +233,18 @@ export class InvitationsService {
     if (!ability.can('read', subject('Invitation', { id: '', cohortId }))) throw forbidden();
     const allowed = accessibleBy(ability, 'read', 'Invitation', { id: 'i.id', cohortId: 'i.cohort_id' });
     const now = this.clock.now();
-    const after = decodeCursor(page.after, 2);
     const query = this.dataSource
       .getRepository(InvitationEntity)
       .createQueryBuilder('i')
       .where('i.cohort_id = :cohortId', { cohortId })
       .andWhere({ acceptedAt: IsNull(), revokedAt: IsNull() })
       .andWhere('i.expires_at > :now', { now })
-      .andWhere(allowed.sql, allowed.params)
-      .orderBy('i.created_at', 'ASC')
-      .addOrderBy('i.id', 'ASC')
-      .take(page.first + 1);
-    if (after) query.andWhere('(i.created_at, i.id) > (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
-    return toConnection(
-      await query.getMany(),
-      page.first,
-      (row) => [row.createdAt.toISOString(), row.id],
+      .andWhere(allowed.sql, allowed.params);
+    return keysetPage(
+      query,
+      page,
+      { at: 'i.created_at', id: 'i.id', direction: 'ASC' },
+      (row) => [row.createdAt, row.id],
       (row) => toInvitationModel(row, now),
     );
   }

@@ -3,7 +3,7 @@ import { toUserModel, UserModel } from '../auth/dto/user.model.js';
 import { AuthService } from '../auth/auth.service.js';
 import { Authenticated } from '../authz/policy.decorator.js';
 import { notFound } from '../common/errors.js';
-import { type AuthUser, CurrentUser } from '../common/request-context.js';
+import { type AuthUser, CurrentUser, OptionalUser } from '../common/request-context.js';
 import { CohortsService } from './cohorts.service.js';
 import { CohortModel, toCohortModel } from './dto/cohort.model.js';
 import { ChangeRoleInput, MembershipModel, RemoveMemberInput } from './dto/membership.model.js';
@@ -52,8 +52,9 @@ export class UserMembershipsResolver {
   @ResolveField(() => [MembershipModel], {
     description: "The caller's memberships that are in force (active and inside their access window).",
   })
-  async memberships(@Parent() account: UserModel, @CurrentUser() user: AuthUser): Promise<MembershipModel[]> {
-    if (account.id !== user.id) return [];
+  async memberships(@Parent() account: UserModel, @OptionalUser() user: AuthUser | null): Promise<MembershipModel[]> {
+    // Only one's own memberships, and only on authenticated requests (login's payload shows none).
+    if (!user || account.id !== user.id) return [];
     return (await this.cohorts.membershipsOf(user)).map(({ membership }) => membership);
   }
 }

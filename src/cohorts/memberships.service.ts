@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { isInForce } from '../authz/ability.factory.js';
 import { Clock } from '../common/clock.js';
 import { conflict, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
@@ -74,6 +75,14 @@ export class MembershipsService {
     if (!found) throw notFound();
     const ability = await this.access.authorize(user, action, 'Membership', found, found.cohortId);
     const changed = await this.dataSource.transaction(async (manager) => {
+      // Facilitators first, in id order, then the target: every change takes locks in the same
+      // order, so two facilitators removing each other wait instead of deadlocking.
+      await manager.find(MembershipEntity, {
+        select: { id: true },
+        where: { cohortId: found.cohortId, role: CohortRole.FACILITATOR, status: MembershipStatus.ACTIVE },
+        order: { id: 'ASC' },
+        lock: { mode: 'pessimistic_write' },
+      });
       const membership = await manager.findOne(MembershipEntity, {
         where: { id: found.id },
         lock: { mode: 'pessimistic_write' },
@@ -88,14 +97,15 @@ export class MembershipsService {
     return toMembershipModel(changed, ability);
   }
 
-  /** A cohort always keeps one active facilitator; the check locks them so two demotions cannot race. */
+  /** A cohort always keeps one facilitator in force; `manage` holds their locks, so two demotions cannot race. */
   private async keepAFacilitator(manager: EntityManager, leaving: MembershipEntity): Promise<void> {
     const facilitators = await manager.find(MembershipEntity, {
-      select: { id: true },
+      select: { id: true, status: true, accessExpiresAt: true },
       where: { cohortId: leaving.cohortId, role: CohortRole.FACILITATOR, status: MembershipStatus.ACTIVE },
-      lock: { mode: 'pessimistic_write' },
     });
-    if (facilitators.every((facilitator) => facilitator.id === leaving.id)) {
+    const now = this.clock.now();
+    const others = facilitators.filter((facilitator) => facilitator.id !== leaving.id && isInForce(facilitator, now));
+    if (others.length === 0) {
       throw conflict('A cohort needs at least one active facilitator', 'LAST_FACILITATOR');
     }
   }

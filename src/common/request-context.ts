@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
+import { unauthenticated } from './errors.js';
 
 /** Who is calling, as the auth guard established it for this request. */
 export interface AuthUser {
@@ -30,7 +31,7 @@ export function requestOf(context: ExecutionContext): ConveneRequest {
 /** The authenticated caller; only usable on operations that are not public. */
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {
   const user = requestOf(context).user;
-  if (!user) throw new Error('CurrentUser used on an operation without authentication');
+  if (!user) throw unauthenticated();
   return user;
 });
 

@@ -4,6 +4,7 @@ import { CohortEntity } from '../cohorts/cohort.entity.js';
 import { InvitationEntity } from '../cohorts/invitation.entity.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { AuditEntryEntity } from '../insights/audit-entry.entity.js';
+import { SpaceEntity } from '../spaces/space.entity.js';
 
 /** Every entity of Convene; migrations must describe exactly these. */
 export const ENTITIES = [
@@ -13,4 +14,5 @@ export const ENTITIES = [
   MembershipEntity,
   InvitationEntity,
   AuditEntryEntity,
+  SpaceEntity,
 ];

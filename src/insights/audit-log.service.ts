@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
-import { Repository } from 'typeorm';
+import { Repository, type SelectQueryBuilder } from 'typeorm';
 import { toUserModel } from '../auth/dto/user.model.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { accessibleBy } from '../authz/sql-conditions.js';
 import { CohortsService } from '../cohorts/cohorts.service.js';
 import { forbidden } from '../common/errors.js';
-import { type Connection, decodeCursor, type PageArgs, toConnection } from '../common/pagination.js';
+import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditEntryEntity } from './audit-entry.entity.js';
 import type { AuditEntryModel } from './dto/audit-entry.model.js';
@@ -25,21 +25,16 @@ export class AuditLogService {
     const { ability } = await this.cohorts.getReadable(user, cohortId);
     if (!ability.can('read', subject('AuditLog', { cohortId }))) throw forbidden();
     const allowed = accessibleBy(ability, 'read', 'AuditLog', { cohortId: 'a.cohort_id' });
-    const after = decodeCursor(page.after, 2);
     const query = this.entries
       .createQueryBuilder('a')
       .leftJoinAndMapOne('a.actor', UserEntity, 'actor', 'actor.id = a.actor_id')
       .where('a.cohort_id = :cohortId', { cohortId })
-      .andWhere(allowed.sql, allowed.params)
-      .orderBy('a.at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .take(page.first + 1);
-    if (after) query.andWhere('(a.at, a.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
-    const rows = (await query.getMany()) as AuditRow[];
-    return toConnection(
-      rows,
-      page.first,
-      (row) => [row.at.toISOString(), row.id],
+      .andWhere(allowed.sql, allowed.params) as SelectQueryBuilder<AuditRow>;
+    return keysetPage(
+      query,
+      page,
+      { at: 'a.at', id: 'a.id', direction: 'DESC' },
+      (row) => [row.at, row.id],
       (row) => ({
         id: row.id,
         action: row.action,
