@@ -1,5 +1,11 @@
+import { Threads1795640685423 } from './1795640685423-Threads.js';
 import { Spaces1795639577448 } from './1795639577448-Spaces.js';
 import { Cohorts1795639084404 } from './1795639084404-Cohorts.js';
 import { Foundation1795638407862 } from './1795638407862-Foundation.js';
 /** Migrations in the order they run; `npm run migration:generate` appends here. */
-export const MIGRATIONS: Function[] = [Foundation1795638407862, Cohorts1795639084404, Spaces1795639577448];
+export const MIGRATIONS: Function[] = [
+  Foundation1795638407862,
+  Cohorts1795639084404,
+  Spaces1795639577448,
+  Threads1795640685423,
+];

@@ -1,7 +1,24 @@
 import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility } from '@casl/ability';
 import type { Actor, ActorMembership, SubjectShapes, SubjectType } from './subjects.js';
 
-export type Action = 'create' | 'read' | 'invite' | 'update' | 'remove' | 'revoke';
+export type Action =
+  | 'create'
+  | 'read'
+  | 'invite'
+  | 'update'
+  | 'remove'
+  | 'revoke'
+  /** Start threads and reply in a space. */
+  | 'post'
+  /** Hide posts, lock and move threads, read edit histories. */
+  | 'moderate'
+  | 'resolve'
+  | 'markInsight'
+  | 'edit'
+  | 'delete'
+  | 'support'
+  /** Link a need to the thread or session that addresses it. */
+  | 'link';
 
 type Subjects = SubjectType | { [K in SubjectType]: SubjectShapes[K] & ForcedSubject<K> }[SubjectType];
 
@@ -28,7 +45,7 @@ function admitToAudience(can: Can, membership: ActorMembership): void {
   const everyone = { $size: 0 };
   for (const audienceRoles of [everyone, membership.role]) {
     for (const audienceMinistries of [everyone, membership.ministry]) {
-      can('read', 'Space', { cohortId: membership.cohortId, audienceRoles, audienceMinistries });
+      can(['read', 'post'], 'Space', { cohortId: membership.cohortId, audienceRoles, audienceMinistries });
     }
   }
 }
@@ -56,7 +73,11 @@ export function defineAbilityFor(actor: Actor, now: Date): AppAbility {
     switch (membership.role) {
       case 'FACILITATOR':
         can(['invite'], 'Cohort', { id: cohortId });
-        can(['create', 'read'], 'Space', { cohortId });
+        can(['create', 'read', 'post', 'moderate'], 'Space', { cohortId });
+        can(['resolve', 'markInsight', 'moderate'], 'Thread', { cohortId });
+        can(['edit', 'delete'], 'Post', { cohortId, authorUserId: actor.userId });
+        can('moderate', 'Post', { cohortId });
+        can(['read', 'create', 'support', 'link'], 'Need', { cohortId });
         can(['read', 'update', 'remove'], 'Membership', { cohortId });
         can(['read', 'revoke'], 'Invitation', { cohortId });
         can('read', 'AuditLog', { cohortId });
@@ -64,10 +85,14 @@ export function defineAbilityFor(actor: Actor, now: Date): AppAbility {
       case 'MEMBER':
         can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
         admitToAudience(can, membership);
+        can(['resolve', 'markInsight'], 'Thread', { cohortId, authorUserId: actor.userId });
+        can(['edit', 'delete'], 'Post', { cohortId, authorUserId: actor.userId });
+        can(['read', 'create', 'support'], 'Need', { cohortId });
         break;
       case 'SCHOLAR':
         can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
-        can('read', 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });
+        can(['read', 'post'], 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });
+        can(['edit', 'delete'], 'Post', { cohortId, authorUserId: actor.userId });
         break;
       case 'OBSERVER':
         // Observers read content only where the charter admits them (the charter's policy decides).

@@ -33,12 +33,33 @@ export interface SpaceSubject {
   audienceMinistries: string[];
 }
 
+export interface NeedSubject {
+  id: string;
+  cohortId: string;
+}
+
+export interface ThreadSubject {
+  id: string;
+  cohortId: string;
+  spaceId: string;
+  authorUserId: string;
+}
+
+export interface PostSubject {
+  id: string;
+  cohortId: string;
+  authorUserId: string;
+}
+
 export interface SubjectShapes {
   Cohort: CohortSubject;
   Membership: MembershipSubject;
   Invitation: InvitationSubject;
   AuditLog: AuditLogSubject;
   Space: SpaceSubject;
+  Need: NeedSubject;
+  Thread: ThreadSubject;
+  Post: PostSubject;
 }
 
 export type SubjectType = keyof SubjectShapes;

@@ -5,6 +5,8 @@ import { InvitationEntity } from '../cohorts/invitation.entity.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { AuditEntryEntity } from '../insights/audit-entry.entity.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
+import { PostEntity, PostReactionEntity, PostRevisionEntity } from '../threads/post.entity.js';
+import { ThreadEntity } from '../threads/thread.entity.js';
 
 /** Every entity of Convene; migrations must describe exactly these. */
 export const ENTITIES = [
@@ -15,4 +17,8 @@ export const ENTITIES = [
   InvitationEntity,
   AuditEntryEntity,
   SpaceEntity,
+  ThreadEntity,
+  PostEntity,
+  PostRevisionEntity,
+  PostReactionEntity,
 ];

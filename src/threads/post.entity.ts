@@ -1,0 +1,130 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { UserEntity } from '../auth/user.entity.js';
+import { MembershipEntity } from '../cohorts/membership.entity.js';
+import { ThreadEntity } from './thread.entity.js';
+
+/** A reply in a thread, possibly to another post of the same thread. */
+@Entity('posts')
+@Index('ix_posts_thread_created', ['threadId', 'createdAt', 'id'])
+@Index('ix_posts_cohort', ['cohortId'])
+@Index('ix_posts_search', { synchronize: false })
+export class PostEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  cohortId!: string;
+
+  @Column({ type: 'uuid' })
+  threadId!: string;
+
+  @ManyToOne(() => ThreadEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'thread_id' })
+  thread?: Relation<ThreadEntity>;
+
+  @Column({ type: 'uuid', nullable: true })
+  parentId!: string | null;
+
+  @ManyToOne(() => PostEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'parent_id' })
+  parent?: Relation<PostEntity>;
+
+  @Column({ type: 'uuid' })
+  authorMembershipId!: string;
+
+  @ManyToOne(() => MembershipEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'author_membership_id' })
+  authorMembership?: Relation<MembershipEntity>;
+
+  @Column({ type: 'uuid' })
+  authorUserId!: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'author_user_id' })
+  authorUser?: Relation<UserEntity>;
+
+  /** Markdown as written; withheld from others while hidden, emptied when the author deletes it. */
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ type: 'boolean', default: false })
+  isInsight!: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  hiddenAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  hiddenReason!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  hiddenById!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  editedAt!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}
+
+/** Earlier bodies of an edited post, for facilitators. */
+@Entity('post_revisions')
+@Index('ix_post_revisions_post', ['postId', 'createdAt'])
+export class PostRevisionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  postId!: string;
+
+  @ManyToOne(() => PostEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'post_id' })
+  post?: Relation<PostEntity>;
+
+  @Column({ type: 'text' })
+  body!: string;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}
+
+export enum Reaction {
+  AGREE = 'AGREE',
+  INSIGHTFUL = 'INSIGHTFUL',
+  SAME_HERE = 'SAME_HERE',
+  THANKS = 'THANKS',
+}
+
+@Entity('post_reactions')
+@Index('uq_post_reactions', ['postId', 'membershipId', 'reaction'], { unique: true })
+export class PostReactionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  postId!: string;
+
+  @ManyToOne(() => PostEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'post_id' })
+  post?: Relation<PostEntity>;
+
+  @Column({ type: 'uuid' })
+  membershipId!: string;
+
+  @Column({ type: 'enum', enum: Reaction, enumName: 'reaction' })
+  reaction!: Reaction;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}
