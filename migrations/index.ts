@@ -1,3 +1,4 @@
+import { Needs1795641050921 } from './1795641050921-Needs.js';
 import { Threads1795640685423 } from './1795640685423-Threads.js';
 import { Spaces1795639577448 } from './1795639577448-Spaces.js';
 import { Cohorts1795639084404 } from './1795639084404-Cohorts.js';
@@ -8,4 +9,5 @@ export const MIGRATIONS: Function[] = [
   Cohorts1795639084404,
   Spaces1795639577448,
   Threads1795640685423,
+  Needs1795641050921,
 ];

@@ -10,18 +10,28 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import { CohortsModule } from './cohorts/cohorts.module.js';
 import { InsightsModule } from './insights/insights.module.js';
+import { NeedsModule } from './needs/needs.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
+import { ThreadsModule } from './threads/threads.module.js';
 import { Clock } from './common/clock.js';
 import { formatError, GraphQLExceptionFilter, validationException } from './common/graphql-errors.js';
 import type { ConveneRequest, GraphQLContext } from './common/request-context.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
-import { EMBEDDED_MAX_CONNECTIONS } from './database/embedded-postgres.js';
+import { EMBEDDED_POOL_SIZE } from './database/embedded-postgres.js';
 import { GRAPHQL_SCHEMA_OPTIONS } from './graphql-schema.js';
 import { HealthModule } from './health/health.module.js';
 
 /** The modules that make up Convene's API; the schema emitter walks the same list. */
-export const DOMAIN_MODULES = [AuthModule, CohortsModule, SpacesModule, InsightsModule, HealthModule];
+export const DOMAIN_MODULES = [
+  AuthModule,
+  CohortsModule,
+  SpacesModule,
+  ThreadsModule,
+  NeedsModule,
+  InsightsModule,
+  HealthModule,
+];
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -57,9 +67,7 @@ export class AppModule {
           useFactory: () =>
             dataSourceOptions({
               url: databaseUrl,
-              poolSize: embedded
-                ? Math.min(EMBEDDED_MAX_CONNECTIONS, config.databasePoolSize)
-                : config.databasePoolSize,
+              poolSize: embedded ? EMBEDDED_POOL_SIZE : config.databasePoolSize,
             }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();

@@ -14,7 +14,10 @@ import {
 import { randomUUID } from 'node:crypto';
 import { InvitationEntity } from '../src/cohorts/invitation.entity.js';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { NeedEntity } from '../src/needs/need.entity.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
+import { PostEntity } from '../src/threads/post.entity.js';
+import { ThreadEntity, ThreadKind } from '../src/threads/thread.entity.js';
 import { newCohort, newMember } from './harness/factories.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 
@@ -121,12 +124,41 @@ describe('ids of another cohort answer as ids that do not exist', () => {
     const space = await t.dataSource
       .getRepository(SpaceEntity)
       .save({ cohortId: b.id, title: 'B space', purpose: 'p', createdById: bFacilitator.id });
+    const thread = await t.dataSource.getRepository(ThreadEntity).save({
+      cohortId: b.id,
+      spaceId: space.id,
+      authorMembershipId: bMember.membershipId,
+      authorUserId: bMember.id,
+      title: 'B thread',
+      body: 'b',
+      kind: ThreadKind.CHALLENGE,
+      lastActivityAt: new Date(),
+    });
+    const post = await t.dataSource.getRepository(PostEntity).save({
+      cohortId: b.id,
+      threadId: thread.id,
+      authorMembershipId: bMember.membershipId,
+      authorUserId: bMember.id,
+      body: 'b post',
+    });
     foreignIds = {
+      thread: thread.id,
+      post: post.id,
       space: space.id,
       cohort: b.id,
       facilitatorMembership: bFacilitator.membershipId,
       membership: bMember.membershipId,
       invitation: invitation.id,
+      need: (
+        await t.dataSource.getRepository(NeedEntity).save({
+          cohortId: b.id,
+          title: 'B need',
+          description: 'd',
+          theme: 't',
+          submittedByMembershipId: bMember.membershipId,
+          submittedByUserId: bMember.id,
+        })
+      ).id,
     };
     const schema = t.app.get(GraphQLSchemaHost).schema;
     cases = [

@@ -3,8 +3,15 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-/** Connections the embedded server multiplexes; the pg pool must not exceed it. */
+/** Connections the embedded server accepts (the app, plus a tool or psql beside it). */
 export const EMBEDDED_MAX_CONNECTIONS = 8;
+
+/**
+ * The app uses one pooled connection to the embedded database. PGlite runs one query at a time
+ * anyway, and pglite-socket can mix up statements of concurrent connections (extended-protocol
+ * messages interleave), so one connection is both as fast and correct.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
 
 export interface EmbeddedPostgres {
   url: string;

@@ -4,6 +4,7 @@ import { CohortEntity } from '../cohorts/cohort.entity.js';
 import { InvitationEntity } from '../cohorts/invitation.entity.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { AuditEntryEntity } from '../insights/audit-entry.entity.js';
+import { NeedEntity, NeedSupportEntity } from '../needs/need.entity.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { PostEntity, PostReactionEntity, PostRevisionEntity } from '../threads/post.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
@@ -21,4 +22,6 @@ export const ENTITIES = [
   PostEntity,
   PostRevisionEntity,
   PostReactionEntity,
+  NeedEntity,
+  NeedSupportEntity,
 ];

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.js';
 import { Clock } from '../../src/common/clock.js';
 import { type AppConfig, loadConfig } from '../../src/config/config.js';
-import { EMBEDDED_MAX_CONNECTIONS } from '../../src/database/embedded-postgres.js';
+import { EMBEDDED_POOL_SIZE } from '../../src/database/embedded-postgres.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/database/scratch-database.js';
 import { DUMP_ENV, TEMPLATE_ENV, testServerUrl } from '../setup/test-database.js';
 
@@ -108,7 +108,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: database.url,
-    DATABASE_POOL_SIZE: String(database.embedded ? EMBEDDED_MAX_CONNECTIONS : 5),
+    DATABASE_POOL_SIZE: String(database.embedded ? EMBEDDED_POOL_SIZE : 5),
     RUN_MIGRATIONS: 'false',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,

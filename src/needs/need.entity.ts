@@ -1,0 +1,101 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { UserEntity } from '../auth/user.entity.js';
+import { CohortEntity } from '../cohorts/cohort.entity.js';
+import { MembershipEntity } from '../cohorts/membership.entity.js';
+import { ThreadEntity } from '../threads/thread.entity.js';
+
+export enum NeedStatus {
+  OPEN = 'OPEN',
+  SCHEDULED = 'SCHEDULED',
+  ADDRESSED = 'ADDRESSED',
+}
+
+/** A challenge a member brings to the cohort's agenda; others support it to rank it. */
+@Entity('needs')
+@Index('ix_needs_cohort_support', ['cohortId', 'supportCount'])
+@Check('ck_needs_support_count', '"support_count" >= 0')
+export class NeedEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  cohortId!: string;
+
+  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'cohort_id' })
+  cohort?: Relation<CohortEntity>;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ type: 'text' })
+  description!: string;
+
+  /** Free text that groups needs on the agenda. */
+  @Column({ type: 'text' })
+  theme!: string;
+
+  @Column({ type: 'enum', enum: NeedStatus, enumName: 'need_status', default: NeedStatus.OPEN })
+  status!: NeedStatus;
+
+  /** Rows in `need_supports`; kept in step with them in the same transaction. */
+  @Column({ type: 'int', default: 0 })
+  supportCount!: number;
+
+  @Column({ type: 'uuid' })
+  submittedByMembershipId!: string;
+
+  @ManyToOne(() => MembershipEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'submitted_by_membership_id' })
+  submittedByMembership?: Relation<MembershipEntity>;
+
+  @Column({ type: 'uuid' })
+  submittedByUserId!: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'submitted_by_user_id' })
+  submittedByUser?: Relation<UserEntity>;
+
+  /** The thread that addresses this need, once a facilitator links one. */
+  @Column({ type: 'uuid', nullable: true })
+  linkedThreadId!: string | null;
+
+  @ManyToOne(() => ThreadEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'linked_thread_id' })
+  linkedThread?: Relation<ThreadEntity>;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}
+
+/** One member's support for a need; the primary key keeps it to one per membership. */
+@Entity('need_supports')
+export class NeedSupportEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  needId!: string;
+
+  @ManyToOne(() => NeedEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'need_id' })
+  need?: Relation<NeedEntity>;
+
+  @PrimaryColumn({ type: 'uuid' })
+  membershipId!: string;
+
+  @ManyToOne(() => MembershipEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'membership_id' })
+  membership?: Relation<MembershipEntity>;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}

@@ -1,0 +1,154 @@
+import { Args, Field, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Authenticated } from '../authz/policy.decorator.js';
+import { type Connection, PageArgs } from '../common/pagination.js';
+import { type AuthUser, CurrentUser } from '../common/request-context.js';
+import {
+  EditPostInput,
+  HidePostInput,
+  MarkInsightInput,
+  MoveThreadInput,
+  PostConnection,
+  PostModel,
+  PostRevisionModel,
+  ReplyInput,
+  ResolveThreadInput,
+  StartThreadInput,
+  ThreadConnection,
+  ThreadModel,
+  ThreadsArgs,
+} from './dto/thread.model.js';
+import { ThreadsService } from './threads.service.js';
+import { SearchArgs, SearchConnection } from './dto/search.model.js';
+import { SearchService } from './search.service.js';
+
+@ObjectType('PostReference', { description: 'Another post of the same thread.' })
+class PostReference {
+  @Field(() => ID)
+  id!: string;
+}
+
+@Resolver(() => ThreadModel)
+export class ThreadsResolver {
+  constructor(private readonly service: ThreadsService) {}
+
+  @Authenticated()
+  @Mutation(() => ThreadModel, {
+    description: 'FACILITATOR, MEMBER (where the audience admits them), granted SCHOLAR.',
+  })
+  async startThread(@CurrentUser() user: AuthUser, @Args('input') input: StartThreadInput): Promise<ThreadModel> {
+    return this.service.modelFor(user, await this.service.start(user, input));
+  }
+
+  @Authenticated()
+  @Query(() => ThreadModel)
+  async thread(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string): Promise<ThreadModel> {
+    return this.service.modelFor(user, await this.service.readable(user, id));
+  }
+
+  @Authenticated()
+  @Query(() => ThreadConnection, { description: 'Threads of a space, most recently active first.' })
+  threads(@CurrentUser() user: AuthUser, @Args() args: ThreadsArgs): Promise<Connection<ThreadModel>> {
+    return this.service.list(user, args);
+  }
+
+  @Authenticated()
+  @Mutation(() => ThreadModel, { description: "FACILITATOR or the thread's author." })
+  async resolveThread(@CurrentUser() user: AuthUser, @Args('input') input: ResolveThreadInput): Promise<ThreadModel> {
+    return this.service.modelFor(user, await this.service.resolve(user, input.threadId, input.acceptedPostId ?? null));
+  }
+
+  @Authenticated()
+  @Mutation(() => ThreadModel, { description: 'FACILITATOR: no new replies until unlocked.' })
+  async lockThread(
+    @CurrentUser() user: AuthUser,
+    @Args('threadId', { type: () => ID }) threadId: string,
+  ): Promise<ThreadModel> {
+    return this.service.modelFor(user, await this.service.setLocked(user, threadId, true));
+  }
+
+  @Authenticated()
+  @Mutation(() => ThreadModel, { description: 'FACILITATOR.' })
+  async unlockThread(
+    @CurrentUser() user: AuthUser,
+    @Args('threadId', { type: () => ID }) threadId: string,
+  ): Promise<ThreadModel> {
+    return this.service.modelFor(user, await this.service.setLocked(user, threadId, false));
+  }
+
+  @Authenticated()
+  @Mutation(() => ThreadModel, { description: 'FACILITATOR: to another space of the same cohort.' })
+  async moveThread(@CurrentUser() user: AuthUser, @Args('input') input: MoveThreadInput): Promise<ThreadModel> {
+    return this.service.modelFor(user, await this.service.move(user, input.threadId, input.spaceId));
+  }
+
+  @ResolveField(() => PostConnection, { description: 'Replies, oldest first.' })
+  posts(
+    @Parent() thread: ThreadModel,
+    @CurrentUser() user: AuthUser,
+    @Args() page: PageArgs,
+  ): Promise<Connection<PostModel>> {
+    return this.service.posts(user, thread, page);
+  }
+}
+
+@Resolver(() => PostModel)
+export class PostsResolver {
+  constructor(private readonly service: ThreadsService) {}
+
+  @Authenticated()
+  @Mutation(() => PostModel)
+  async reply(@CurrentUser() user: AuthUser, @Args('input') input: ReplyInput): Promise<PostModel> {
+    return this.service.postModelFor(user, await this.service.reply(user, input));
+  }
+
+  @Authenticated()
+  @Mutation(() => PostModel, { description: "FACILITATOR or the thread's author." })
+  async markInsight(@CurrentUser() user: AuthUser, @Args('input') input: MarkInsightInput): Promise<PostModel> {
+    return this.service.postModelFor(user, await this.service.markInsight(user, input.postId, input.isInsight));
+  }
+
+  @Authenticated()
+  @Mutation(() => PostModel, { description: 'FACILITATOR: the body is withheld from everyone else.' })
+  async hidePost(@CurrentUser() user: AuthUser, @Args('input') input: HidePostInput): Promise<PostModel> {
+    return this.service.postModelFor(user, await this.service.hide(user, input.postId, input.reason));
+  }
+
+  @Authenticated()
+  @Mutation(() => PostModel, { description: 'The author; the earlier text is kept for facilitators.' })
+  async editPost(@CurrentUser() user: AuthUser, @Args('input') input: EditPostInput): Promise<PostModel> {
+    return this.service.postModelFor(user, await this.service.edit(user, input.postId, input.body));
+  }
+
+  @Authenticated()
+  @Mutation(() => PostModel, { description: 'The author.' })
+  async deletePost(
+    @CurrentUser() user: AuthUser,
+    @Args('postId', { type: () => ID }) postId: string,
+  ): Promise<PostModel> {
+    return this.service.postModelFor(user, await this.service.delete(user, postId));
+  }
+
+  @ResolveField(() => PostReference, { nullable: true })
+  parent(@Parent() post: PostModel): PostReference | null {
+    return post.parentId ? { id: post.parentId } : null;
+  }
+
+  @ResolveField(() => [PostRevisionModel], { description: 'Earlier versions; for facilitators, empty for others.' })
+  async revisions(@Parent() post: PostModel, @CurrentUser() user: AuthUser): Promise<PostRevisionModel[]> {
+    const revisions = await this.service.revisions(user, post);
+    return revisions.map((revision) => ({ body: revision.body, replacedAt: revision.createdAt }));
+  }
+}
+
+@Resolver()
+export class SearchResolver {
+  constructor(private readonly service: SearchService) {}
+
+  @Authenticated()
+  @Query(() => SearchConnection, {
+    description: 'Full-text search over the threads and posts of a cohort that the caller may read, best match first.',
+  })
+  search(@CurrentUser() user: AuthUser, @Args() args: SearchArgs): Promise<SearchConnection> {
+    return this.service.search(user, args);
+  }
+}

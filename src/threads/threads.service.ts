@@ -1,0 +1,396 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import type { Action } from '../authz/ability.factory.js';
+import { Attribution, CharterPolicyService } from '../charter/charter-policy.js';
+import { AccessService, asSubject } from '../cohorts/access.service.js';
+import { CohortRole } from '../cohorts/cohort-role.js';
+import { Clock } from '../common/clock.js';
+import { badInput, conflict, notFound } from '../common/errors.js';
+import { isUuid } from '../common/ids.js';
+import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
+import type { AuthUser } from '../common/request-context.js';
+import { AuditService } from '../insights/audit.service.js';
+import { SpaceEntity } from '../spaces/space.entity.js';
+import { SpacesService } from '../spaces/spaces.service.js';
+import { attributeTo, type Reader } from './dto/author.model.js';
+import type { PostModel, StartThreadInput, ThreadModel, ThreadsArgs } from './dto/thread.model.js';
+import { renderMarkdown } from './markdown.js';
+import { PostEntity, PostRevisionEntity } from './post.entity.js';
+import { ThreadEntity, ThreadStatus } from './thread.entity.js';
+
+/** How one reader sees a thread: their role and the charter's attribution rule. */
+interface View {
+  reader: Reader;
+  attribution: Attribution;
+  moderator: boolean;
+  pseudonym(membershipId: string): string;
+}
+
+const spaceShape = (space: SpaceEntity) => ({
+  id: space.id,
+  cohortId: space.cohortId,
+  audienceRoles: space.audienceRoles,
+  audienceMinistries: space.audienceMinistries,
+});
+
+const threadShape = (thread: ThreadEntity) => ({
+  id: thread.id,
+  cohortId: thread.cohortId,
+  spaceId: thread.spaceId,
+  authorUserId: thread.authorUserId,
+});
+
+const postShape = (post: PostEntity) => ({ id: post.id, cohortId: post.cohortId, authorUserId: post.authorUserId });
+
+@Injectable()
+export class ThreadsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly spaces: SpacesService,
+    private readonly access: AccessService,
+    private readonly policy: CharterPolicyService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private threads(manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<ThreadEntity> {
+    return manager
+      .createQueryBuilder(ThreadEntity, 't')
+      .innerJoinAndSelect('t.space', 'space')
+      .innerJoinAndSelect('t.authorMembership', 'tam')
+      .innerJoinAndSelect('t.authorUser', 'tau');
+  }
+
+  /** The thread with its space, if the caller may enter the space; NOT_FOUND otherwise. */
+  async readable(user: AuthUser, threadId: string): Promise<ThreadEntity> {
+    const thread = isUuid(threadId) ? await this.threads().where('t.id = :threadId', { threadId }).getOne() : null;
+    if (!thread) throw notFound();
+    await this.access.authorize(user, 'read', 'Space', spaceShape(thread.space!), thread.cohortId);
+    return thread;
+  }
+
+  /** Checks an action on a thread the caller can see through its space. */
+  private async authorizeThread(user: AuthUser, action: Action, thread: ThreadEntity): Promise<void> {
+    const readVia = asSubject('Space', spaceShape(thread.space!));
+    await this.access.authorize(user, action, 'Thread', threadShape(thread), thread.cohortId, readVia);
+  }
+
+  private async loadPost(user: AuthUser, postId: string): Promise<{ post: PostEntity; thread: ThreadEntity }> {
+    const post = isUuid(postId) ? await this.dataSource.manager.findOneBy(PostEntity, { id: postId }) : null;
+    if (!post) throw notFound();
+    return { post, thread: await this.readable(user, post.threadId) };
+  }
+
+  private async authorizePost(user: AuthUser, action: Action, post: PostEntity, thread: ThreadEntity): Promise<void> {
+    const readVia = asSubject('Space', spaceShape(thread.space!));
+    await this.access.authorize(user, action, 'Post', postShape(post), post.cohortId, readVia);
+  }
+
+  private async authorMembership(user: AuthUser, cohortId: string): Promise<string> {
+    const membership = await this.access.membershipIn(user, cohortId);
+    // The ability already required a membership in force to post; this cannot be missing.
+    if (!membership) throw notFound();
+    return membership.id;
+  }
+
+  async start(user: AuthUser, input: StartThreadInput): Promise<ThreadEntity> {
+    const space = await this.spaces.getReadable(user, input.spaceId);
+    await this.access.authorize(user, 'post', 'Space', spaceShape(space), space.cohortId);
+    const authorMembershipId = await this.authorMembership(user, space.cohortId);
+    const saved = await this.dataSource.manager.save(
+      this.dataSource.manager.create(ThreadEntity, {
+        cohortId: space.cohortId,
+        spaceId: space.id,
+        authorMembershipId,
+        authorUserId: user.id,
+        title: input.title.trim(),
+        body: input.body,
+        kind: input.kind,
+        tags: [...new Set((input.tags ?? []).map((tag) => tag.trim().toLowerCase()))],
+        lastActivityAt: this.clock.now(),
+      }),
+    );
+    return this.threads().where('t.id = :id', { id: saved.id }).getOneOrFail();
+  }
+
+  async reply(
+    user: AuthUser,
+    input: { threadId: string; body: string; parentId?: string | null },
+  ): Promise<PostEntity> {
+    const thread = await this.readable(user, input.threadId);
+    await this.access.authorize(user, 'post', 'Space', spaceShape(thread.space!), thread.cohortId);
+    const authorMembershipId = await this.authorMembership(user, thread.cohortId);
+    return this.dataSource.transaction(async (manager) => {
+      // The thread row is locked so the reply count and the lock state cannot race.
+      const current = await manager.findOne(ThreadEntity, {
+        where: { id: thread.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!current) throw notFound();
+      if (current.locked) throw conflict('This thread is locked: no new replies', 'THREAD_LOCKED');
+      if (input.parentId) {
+        const parent = await manager.findOneBy(PostEntity, { id: input.parentId, threadId: thread.id });
+        if (!parent) throw badInput('parentId', 'must be a post of the same thread');
+      }
+      const now = this.clock.now();
+      const post = await manager.save(
+        manager.create(PostEntity, {
+          cohortId: thread.cohortId,
+          threadId: thread.id,
+          parentId: input.parentId ?? null,
+          authorMembershipId,
+          authorUserId: user.id,
+          body: input.body,
+        }),
+      );
+      await manager.update(
+        ThreadEntity,
+        { id: thread.id },
+        { replyCount: () => 'reply_count + 1', lastActivityAt: now },
+      );
+      return manager.findOneOrFail(PostEntity, {
+        where: { id: post.id },
+        relations: { authorMembership: true, authorUser: true },
+      });
+    });
+  }
+
+  async markInsight(user: AuthUser, postId: string, isInsight: boolean): Promise<PostEntity> {
+    const { post, thread } = await this.loadPost(user, postId);
+    await this.authorizeThread(user, 'markInsight', thread);
+    await this.dataSource.manager.update(PostEntity, { id: post.id }, { isInsight });
+    return this.postWithAuthor(post.id);
+  }
+
+  async resolve(user: AuthUser, threadId: string, acceptedPostId: string | null): Promise<ThreadEntity> {
+    const thread = await this.readable(user, threadId);
+    await this.authorizeThread(user, 'resolve', thread);
+    if (acceptedPostId) {
+      const accepted = await this.dataSource.manager.findOneBy(PostEntity, { id: acceptedPostId, threadId: thread.id });
+      if (!accepted) throw badInput('acceptedPostId', 'must be a post of this thread');
+    }
+    await this.dataSource.manager.update(
+      ThreadEntity,
+      { id: thread.id },
+      { status: ThreadStatus.RESOLVED, acceptedPostId, lastActivityAt: this.clock.now() },
+    );
+    return this.readable(user, thread.id);
+  }
+
+  async hide(user: AuthUser, postId: string, reason: string): Promise<PostEntity> {
+    const { post, thread } = await this.loadPost(user, postId);
+    await this.authorizePost(user, 'moderate', post, thread);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        PostEntity,
+        { id: post.id },
+        { hiddenAt: this.clock.now(), hiddenReason: reason.trim(), hiddenById: user.id },
+      );
+      await this.audit.record(manager, {
+        cohortId: post.cohortId,
+        actorId: user.id,
+        action: 'post.hidden',
+        subjectType: 'Post',
+        subjectId: post.id,
+        details: { reason: reason.trim() },
+      });
+    });
+    return this.postWithAuthor(post.id);
+  }
+
+  async setLocked(user: AuthUser, threadId: string, locked: boolean): Promise<ThreadEntity> {
+    const thread = await this.readable(user, threadId);
+    await this.authorizeThread(user, 'moderate', thread);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(ThreadEntity, { id: thread.id }, { locked });
+      await this.audit.record(manager, {
+        cohortId: thread.cohortId,
+        actorId: user.id,
+        action: locked ? 'thread.locked' : 'thread.unlocked',
+        subjectType: 'Thread',
+        subjectId: thread.id,
+      });
+    });
+    return this.readable(user, thread.id);
+  }
+
+  async move(user: AuthUser, threadId: string, spaceId: string): Promise<ThreadEntity> {
+    const thread = await this.readable(user, threadId);
+    await this.authorizeThread(user, 'moderate', thread);
+    const target = await this.spaces.getReadable(user, spaceId);
+    if (target.cohortId !== thread.cohortId) throw notFound();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(ThreadEntity, { id: thread.id }, { spaceId: target.id });
+      await this.audit.record(manager, {
+        cohortId: thread.cohortId,
+        actorId: user.id,
+        action: 'thread.moved',
+        subjectType: 'Thread',
+        subjectId: thread.id,
+        details: { from: thread.spaceId, to: target.id },
+      });
+    });
+    return this.readable(user, thread.id);
+  }
+
+  /** The author edits; the earlier body is kept as a revision for facilitators. */
+  async edit(user: AuthUser, postId: string, body: string): Promise<PostEntity> {
+    const { post, thread } = await this.loadPost(user, postId);
+    await this.authorizePost(user, 'edit', post, thread);
+    if (post.deletedAt) throw conflict('This post was deleted', 'POST_DELETED');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(PostRevisionEntity, { postId: post.id, body: post.body });
+      await manager.update(PostEntity, { id: post.id }, { body, editedAt: this.clock.now() });
+    });
+    return this.postWithAuthor(post.id);
+  }
+
+  /** Soft delete by the author: the post keeps its place in the thread, its text is gone. */
+  async delete(user: AuthUser, postId: string): Promise<PostEntity> {
+    const { post, thread } = await this.loadPost(user, postId);
+    await this.authorizePost(user, 'delete', post, thread);
+    await this.dataSource.manager.update(PostEntity, { id: post.id }, { deletedAt: this.clock.now(), body: '' });
+    return this.postWithAuthor(post.id);
+  }
+
+  /** Earlier versions of a post, for those who moderate it; nobody else sees any. */
+  async revisions(user: AuthUser, post: PostModel): Promise<PostRevisionEntity[]> {
+    const ability = await this.access.abilityFor(user);
+    if (!ability.can('moderate', asSubject('Post', { id: post.id, cohortId: post.cohortId, authorUserId: '' })))
+      return [];
+    return this.dataSource.manager.find(PostRevisionEntity, {
+      where: { postId: post.id },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
+  private postWithAuthor(id: string): Promise<PostEntity> {
+    return this.dataSource.manager.findOneOrFail(PostEntity, {
+      where: { id },
+      relations: { authorMembership: true, authorUser: true },
+    });
+  }
+
+  async list(user: AuthUser, args: ThreadsArgs): Promise<Connection<ThreadModel>> {
+    const space = await this.spaces.getReadable(user, args.spaceId);
+    const view = await this.view(user, space.cohortId, null);
+    const query = this.threads().where('t.space_id = :spaceId', { spaceId: space.id });
+    if (args.kind) query.andWhere('t.kind = :kind', { kind: args.kind });
+    if (args.status) query.andWhere('t.status = :status', { status: args.status });
+    if (args.tag) query.andWhere(':tag = ANY(t.tags)', { tag: args.tag.trim().toLowerCase() });
+    return keysetPage(
+      query,
+      args,
+      { at: 't.last_activity_at', id: 't.id', direction: 'DESC' },
+      (row) => [row.lastActivityAt, row.id],
+      (row) => this.toThreadModel(row, view),
+    );
+  }
+
+  async posts(user: AuthUser, thread: ThreadModel, page: PageArgs): Promise<Connection<PostModel>> {
+    const view = await this.view(user, thread.cohortId, thread.id);
+    const query = this.dataSource.manager
+      .createQueryBuilder(PostEntity, 'p')
+      .innerJoinAndSelect('p.authorMembership', 'pam')
+      .innerJoinAndSelect('p.authorUser', 'pau')
+      .where('p.thread_id = :threadId', { threadId: thread.id });
+    return keysetPage(
+      query,
+      page,
+      { at: 'p.created_at', id: 'p.id', direction: 'ASC' },
+      (row) => [row.createdAt, row.id],
+      (row) => this.toPostModel(row, view),
+    );
+  }
+
+  /** How this caller sees content of a cohort (and, for pseudonyms, of one thread). */
+  async view(user: AuthUser, cohortId: string, threadId: string | null): Promise<View> {
+    const membership = await this.access.membershipIn(user, cohortId);
+    const role = (membership?.role as CohortRole | undefined) ?? null;
+    const { attribution } = await this.policy.current(cohortId);
+    const pseudonyms =
+      attribution === Attribution.ANONYMOUS && threadId ? await this.pseudonyms(threadId) : new Map<string, number>();
+    return {
+      reader: { role },
+      attribution,
+      moderator: role === CohortRole.FACILITATOR,
+      pseudonym: (membershipId) => `Participant ${pseudonyms.get(membershipId) ?? 0}`,
+    };
+  }
+
+  /** "Participant N" numbers, stable within a thread: the order in which people first spoke. */
+  private async pseudonyms(threadId: string): Promise<Map<string, number>> {
+    const rows = await this.dataSource.query<{ membership_id: string }[]>(
+      `SELECT membership_id FROM (
+         SELECT author_membership_id AS membership_id, created_at FROM threads WHERE id = $1
+         UNION ALL
+         SELECT author_membership_id, created_at FROM posts WHERE thread_id = $1
+       ) spoken GROUP BY membership_id ORDER BY min(created_at), membership_id`,
+      [threadId],
+    );
+    return new Map(rows.map((row, index) => [row.membership_id, index + 1]));
+  }
+
+  toThreadModel(thread: ThreadEntity, view: View): ThreadModel {
+    return {
+      id: thread.id,
+      cohortId: thread.cohortId,
+      spaceId: thread.spaceId,
+      title: thread.title,
+      body: thread.body,
+      bodyHtml: renderMarkdown(thread.body),
+      kind: thread.kind,
+      status: thread.status,
+      tags: thread.tags,
+      replyCount: thread.replyCount,
+      lastActivityAt: thread.lastActivityAt,
+      locked: thread.locked,
+      acceptedPostId: thread.acceptedPostId,
+      attribution: view.attribution,
+      // Whoever starts a thread is the first to speak in it.
+      author: this.author(thread, view, () => 'Participant 1'),
+      createdAt: thread.createdAt,
+    };
+  }
+
+  toPostModel(post: PostEntity, view: View): PostModel {
+    const hidden = post.hiddenAt !== null;
+    const deleted = post.deletedAt !== null;
+    const showBody = !deleted && (!hidden || view.moderator);
+    return {
+      id: post.id,
+      cohortId: post.cohortId,
+      threadId: post.threadId,
+      parentId: post.parentId,
+      body: showBody ? post.body : null,
+      bodyHtml: showBody ? renderMarkdown(post.body) : null,
+      createdAt: post.createdAt,
+      isInsight: post.isInsight,
+      hidden,
+      hiddenReason: view.moderator ? post.hiddenReason : null,
+      deleted,
+      editedAt: post.editedAt,
+      author: deleted ? null : this.author(post, view, () => view.pseudonym(post.authorMembershipId)),
+    };
+  }
+
+  private author(item: ThreadEntity | PostEntity, view: View, pseudonym: () => string) {
+    if (!item.authorMembership || !item.authorUser) return null;
+    return attributeTo(
+      view.attribution,
+      view.reader,
+      { membership: item.authorMembership, user: item.authorUser },
+      pseudonym,
+    );
+  }
+
+  /** Used by the resolver to map a single thread for its caller. */
+  async modelFor(user: AuthUser, thread: ThreadEntity): Promise<ThreadModel> {
+    return this.toThreadModel(thread, await this.view(user, thread.cohortId, thread.id));
+  }
+
+  async postModelFor(user: AuthUser, post: PostEntity): Promise<PostModel> {
+    return this.toPostModel(post, await this.view(user, post.cohortId, post.threadId));
+  }
+}
