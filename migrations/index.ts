@@ -1,3 +1,4 @@
+import { Mentions1795642344341 } from './1795642344341-Mentions.js';
 import { Needs1795641050921 } from './1795641050921-Needs.js';
 import { Threads1795640685423 } from './1795640685423-Threads.js';
 import { Spaces1795639577448 } from './1795639577448-Spaces.js';
@@ -10,4 +11,5 @@ export const MIGRATIONS: Function[] = [
   Spaces1795639577448,
   Threads1795640685423,
   Needs1795641050921,
+  Mentions1795642344341,
 ];

@@ -2,7 +2,7 @@ import { CohortEntity } from '../src/cohorts/cohort.entity.js';
 import { InvitationEntity } from '../src/cohorts/invitation.entity.js';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
-import { PostEntity } from '../src/threads/post.entity.js';
+import { PostEntity, PostReactionEntity } from '../src/threads/post.entity.js';
 import { ThreadEntity, ThreadKind } from '../src/threads/thread.entity.js';
 import { adminToken, newCohort, newMember, newUser, type Role, ROLES } from './harness/factories.js';
 import { type Actors, actorsIn, OUTSIDERS, type RoleOperation, row, roleTable } from './harness/role-table.js';
@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from './harness/test-app.js';
 
 interface Fixture extends Actors {
   spaceId: string;
+  otherSpaceId: string;
   threadId: string;
   postId: string;
   targetMembershipId: string;
@@ -101,6 +102,69 @@ const OPERATIONS: Operation[] = [
     state: (t, f) => postState(t, f).then((p) => p.hiddenAt),
   },
   {
+    name: 'unlockThread',
+    expected: FACILITATOR_OR_AUTHOR,
+    prepare: (t, f) =>
+      t.dataSource
+        .getRepository(ThreadEntity)
+        .update({ id: f.threadId }, { locked: true })
+        .then(() => undefined),
+    run: (t, f, token) =>
+      t.gql('mutation ($id: ID!) { unlockThread(threadId: $id) { id locked } }', { id: f.threadId }, token),
+    state: (t, f) => threadState(t, f).then((th) => th.locked),
+  },
+  {
+    name: 'moveThread',
+    expected: FACILITATOR_OR_AUTHOR,
+    run: (t, f, token) =>
+      t.gql(
+        'mutation ($input: MoveThreadInput!) { moveThread(input: $input) { id } }',
+        { input: { threadId: f.threadId, spaceId: f.otherSpaceId } },
+        token,
+      ),
+    state: (t, f) => threadState(t, f).then((th) => th.spaceId),
+  },
+  {
+    // Only the author edits; the target member wrote the post, so every caller here is refused.
+    name: 'editPost (not the author)',
+    expected: row({ FACILITATOR: 'FORBIDDEN', MEMBER: 'FORBIDDEN' }, 'NOT_FOUND'),
+    run: (t, f, token) =>
+      t.gql(
+        'mutation ($input: EditPostInput!) { editPost(input: $input) { id } }',
+        { input: { postId: f.postId, body: 'rewritten' } },
+        token,
+      ),
+    state: (t, f) => postState(t, f).then((p) => p.body),
+  },
+  {
+    name: 'deletePost (not the author)',
+    expected: row({ FACILITATOR: 'FORBIDDEN', MEMBER: 'FORBIDDEN' }, 'NOT_FOUND'),
+    run: (t, f, token) => t.gql('mutation ($id: ID!) { deletePost(postId: $id) { id } }', { id: f.postId }, token),
+    state: (t, f) => postState(t, f).then((p) => p.deletedAt),
+  },
+  {
+    name: 'react',
+    expected: CONTENT_READERS,
+    run: (t, f, token) =>
+      t.gql(
+        'mutation ($input: ReactInput!) { react(input: $input) { id } }',
+        { input: { postId: f.postId, reaction: 'THANKS' } },
+        token,
+      ),
+    state: (t, f) => t.dataSource.getRepository(PostReactionEntity).countBy({ postId: f.postId }),
+  },
+  {
+    name: 'search',
+    expected: row({ FACILITATOR: 'ok', MEMBER: 'ok', ...OUTSIDERS }, 'empty'),
+    run: (t, f, token) =>
+      t.gql(
+        'query ($id: ID!) { search(cohortId: $id, query: "tablets") { edges { node { __typename } } } }',
+        { id: f.cohortId },
+        token,
+      ),
+    count: (data) => (data as { search: { edges: unknown[] } }).search.edges.length,
+  },
+  {
     name: 'lockThread',
     expected: FACILITATOR_OR_AUTHOR,
     run: (t, f, token) =>
@@ -126,9 +190,10 @@ const OPERATIONS: Operation[] = [
   },
   {
     name: 'spaces (filtered list)',
-    expected: row({ ...OUTSIDERS }, 'ok'),
+    expected: row({ FACILITATOR: 'ok', MEMBER: 'ok', ...OUTSIDERS }, 'empty'),
     run: (t, f, token) =>
       t.gql('query ($id: ID!) { spaces(cohortId: $id) { edges { node { id } } } }', { id: f.cohortId }, token),
+    count: (data) => (data as { spaces: { edges: unknown[] } }).spaces.edges.length,
   },
   {
     name: 'createCohort',
@@ -271,6 +336,11 @@ async function fixture(t: TestApp): Promise<Fixture> {
     threadId: thread.id,
     postId: post.id,
     spaceId: space.id,
+    otherSpaceId: (
+      await t.dataSource
+        .getRepository(SpaceEntity)
+        .save({ cohortId: cohort.id, title: 'Other', purpose: 'p', createdById: target.id })
+    ).id,
     ...actors,
     targetMembershipId: target.membershipId,
     invitationId: invitation.id,

@@ -195,6 +195,80 @@ describe('threads and posts', () => {
     expect(data.thread.bodyHtml).not.toContain('<script');
   });
 
+  it('counts reactions once per member and kind, without saying who reacted', async () => {
+    const threadId = await start();
+    const postId = await reply(threadId, other.token);
+    const REACT =
+      'mutation ($input: ReactInput!) { react(input: $input) { id reactions { reaction count reactedByMe } } }';
+    await t.ok(REACT, { input: { postId, reaction: 'INSIGHTFUL' } }, member.token);
+    await t.ok(REACT, { input: { postId, reaction: 'INSIGHTFUL' } }, member.token);
+    const { react } = await t.ok<{ react: { reactions: unknown[] } }>(
+      REACT,
+      { input: { postId, reaction: 'INSIGHTFUL' } },
+      facilitator.token,
+    );
+    expect(react.reactions).toEqual([{ reaction: 'INSIGHTFUL', count: 2, reactedByMe: true }]);
+    const q =
+      'query ($id: ID!) { thread(id: $id) { posts { edges { node { reactions { reaction count reactedByMe } } } } } }';
+    const seen = await t.ok<{ thread: { posts: { edges: { node: { reactions: unknown[] } }[] } } }>(
+      q,
+      { id: threadId },
+      other.token,
+    );
+    expect(seen.thread.posts.edges[0].node.reactions).toEqual([
+      { reaction: 'INSIGHTFUL', count: 2, reactedByMe: false },
+    ]);
+  });
+
+  it('resolves @mentions to members of the same cohort only', async () => {
+    const elsewhere = await newMember(t, (await newCohort(t)).id, { role: 'MEMBER' });
+    const threadId = await start();
+    const body = `Ask @${other.displayName} and @${elsewhere.displayName} about it`;
+    const postId = (await t.ok<{ reply: { id: string } }>(REPLY, { input: { threadId, body } }, member.token)).reply.id;
+    const q =
+      'query ($id: ID!) { thread(id: $id) { posts { edges { node { id mentions { membershipId displayName } } } } } }';
+    type M = { thread: { posts: { edges: { node: { id: string; mentions: { membershipId: string }[] } }[] } } };
+    const seen = await t.ok<M>(q, { id: threadId }, member.token);
+    expect(seen.thread.posts.edges.find((e) => e.node.id === postId)?.node.mentions.map((m) => m.membershipId)).toEqual(
+      [other.membershipId],
+    );
+  });
+
+  it('filters threads by kind, status and tag', async () => {
+    const space = (
+      await t.ok<{ createSpace: { id: string } }>(
+        'mutation ($input: CreateSpaceInput!) { createSpace(input: $input) { id } }',
+        { input: { cohortId, title: 'Filters', purpose: 'p' } },
+        facilitator.token,
+      )
+    ).createSpace.id;
+    const make = async (kind: string, tags: string[]) =>
+      (
+        await t.ok<{ startThread: { id: string } }>(
+          START,
+          { input: { spaceId: space, title: kind, body: 'b', kind, tags } },
+          member.token,
+        )
+      ).startThread.id;
+    const question = await make('QUESTION', ['Budget']);
+    const practice = await make('PRACTICE', ['budget', 'payroll']);
+    await t.ok(
+      'mutation ($input: ResolveThreadInput!) { resolveThread(input: $input) { id } }',
+      { input: { threadId: practice } },
+      member.token,
+    );
+    const q =
+      'query ($s: ID!, $kind: ThreadKind, $status: ThreadStatus, $tag: String) { threads(spaceId: $s, kind: $kind, status: $status, tag: $tag) { edges { node { id } } } }';
+    const ids = async (filters: Record<string, string>) =>
+      (
+        await t.ok<{ threads: { edges: { node: { id: string } }[] } }>(q, { s: space, ...filters }, member.token)
+      ).threads.edges.map((e) => e.node.id);
+    expect(await ids({ kind: 'QUESTION' })).toEqual([question]);
+    expect(await ids({ status: 'RESOLVED' })).toEqual([practice]);
+    expect((await ids({ tag: 'budget' })).sort()).toEqual([question, practice].sort());
+    expect(await ids({ tag: 'payroll' })).toEqual([practice]);
+  });
+
   describe('SQL statements per page (no N+1)', () => {
     const counted = async (work: () => Promise<unknown>) => {
       const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');

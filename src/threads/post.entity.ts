@@ -59,6 +59,10 @@ export class PostEntity {
   @Column({ type: 'boolean', default: false })
   isInsight!: boolean;
 
+  /** Members of the same cohort the body mentions as "@Display Name". */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  mentionedMembershipIds!: string[];
+
   @Column({ type: 'timestamptz', nullable: true })
   hiddenAt!: Date | null;
 

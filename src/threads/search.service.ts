@@ -102,9 +102,10 @@ export class SearchService {
           })
         : [],
     ]);
+    const reactions = await this.threads.reactionsOf(postIds, view.membershipId);
     return new Map<string, ReturnType<ThreadsService['toThreadModel']> | ReturnType<ThreadsService['toPostModel']>>([
       ...threads.map((thread) => [thread.id, this.threads.toThreadModel(thread, view)] as const),
-      ...posts.map((post) => [post.id, this.threads.toPostModel(post, view)] as const),
+      ...posts.map((post) => [post.id, this.threads.toPostModel(post, view, reactions.get(post.id))] as const),
     ]);
   }
 }

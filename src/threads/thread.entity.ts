@@ -87,6 +87,10 @@ export class ThreadEntity {
   @Column({ type: 'uuid', nullable: true })
   acceptedPostId!: string | null;
 
+  /** Members of the same cohort the body mentions as "@Display Name". */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  mentionedMembershipIds!: string[];
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 }

@@ -6,10 +6,12 @@ import {
   EditPostInput,
   HidePostInput,
   MarkInsightInput,
+  MentionModel,
   MoveThreadInput,
   PostConnection,
   PostModel,
   PostRevisionModel,
+  ReactInput,
   ReplyInput,
   ResolveThreadInput,
   StartThreadInput,
@@ -81,6 +83,11 @@ export class ThreadsResolver {
     return this.service.modelFor(user, await this.service.move(user, input.threadId, input.spaceId));
   }
 
+  @ResolveField(() => [MentionModel], { description: 'Members the body mentions, for readers of the member list.' })
+  mentions(@Parent() thread: ThreadModel, @CurrentUser() user: AuthUser): Promise<MentionModel[]> {
+    return this.service.mentionsFor(user, thread.cohortId, thread.mentionedMembershipIds);
+  }
+
   @ResolveField(() => PostConnection, { description: 'Replies, oldest first.' })
   posts(
     @Parent() thread: ThreadModel,
@@ -126,6 +133,23 @@ export class PostsResolver {
     @Args('postId', { type: () => ID }) postId: string,
   ): Promise<PostModel> {
     return this.service.postModelFor(user, await this.service.delete(user, postId));
+  }
+
+  @Authenticated()
+  @Mutation(() => PostModel, { description: 'Whoever may reply; adding the same reaction twice counts once.' })
+  async react(@CurrentUser() user: AuthUser, @Args('input') input: ReactInput): Promise<PostModel> {
+    return this.service.postModelFor(user, await this.service.react(user, input.postId, input.reaction, true));
+  }
+
+  @Authenticated()
+  @Mutation(() => PostModel)
+  async unreact(@CurrentUser() user: AuthUser, @Args('input') input: ReactInput): Promise<PostModel> {
+    return this.service.postModelFor(user, await this.service.react(user, input.postId, input.reaction, false));
+  }
+
+  @ResolveField(() => [MentionModel], { description: 'Members the body mentions, for readers of the member list.' })
+  mentions(@Parent() post: PostModel, @CurrentUser() user: AuthUser): Promise<MentionModel[]> {
+    return this.service.mentionsFor(user, post.cohortId, post.mentionedMembershipIds);
   }
 
   @ResolveField(() => PostReference, { nullable: true })

@@ -5,6 +5,7 @@ import type { Action } from '../authz/ability.factory.js';
 import { Attribution, CharterPolicyService } from '../charter/charter-policy.js';
 import { AccessService, asSubject } from '../cohorts/access.service.js';
 import { CohortRole } from '../cohorts/cohort-role.js';
+import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { Clock } from '../common/clock.js';
 import { badInput, conflict, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
@@ -14,14 +15,17 @@ import { AuditService } from '../insights/audit.service.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { SpacesService } from '../spaces/spaces.service.js';
 import { attributeTo, type Reader } from './dto/author.model.js';
-import type { PostModel, StartThreadInput, ThreadModel, ThreadsArgs } from './dto/thread.model.js';
+import type { PostModel, ReactionCountModel, StartThreadInput, ThreadModel, ThreadsArgs } from './dto/thread.model.js';
 import { renderMarkdown } from './markdown.js';
-import { PostEntity, PostRevisionEntity } from './post.entity.js';
+import { findMentions } from './mentions.js';
+import { PostEntity, PostReactionEntity, PostRevisionEntity, type Reaction } from './post.entity.js';
 import { ThreadEntity, ThreadStatus } from './thread.entity.js';
 
 /** How one reader sees a thread: their role and the charter's attribution rule. */
 interface View {
   reader: Reader;
+  /** The reader's membership in force, if any (reactions are theirs). */
+  membershipId: string | null;
   attribution: Attribution;
   moderator: boolean;
   pseudonym(membershipId: string): string;
@@ -106,6 +110,7 @@ export class ThreadsService {
         authorUserId: user.id,
         title: input.title.trim(),
         body: input.body,
+        mentionedMembershipIds: await this.mentionsIn(space.cohortId, input.body),
         kind: input.kind,
         tags: [...new Set((input.tags ?? []).map((tag) => tag.trim().toLowerCase()))],
         lastActivityAt: this.clock.now(),
@@ -142,6 +147,7 @@ export class ThreadsService {
           authorMembershipId,
           authorUserId: user.id,
           body: input.body,
+          mentionedMembershipIds: await this.mentionsIn(thread.cohortId, input.body, manager),
         }),
       );
       await manager.update(
@@ -241,7 +247,15 @@ export class ThreadsService {
     if (post.deletedAt) throw conflict('This post was deleted', 'POST_DELETED');
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(PostRevisionEntity, { postId: post.id, body: post.body });
-      await manager.update(PostEntity, { id: post.id }, { body, editedAt: this.clock.now() });
+      await manager.update(
+        PostEntity,
+        { id: post.id },
+        {
+          body,
+          editedAt: this.clock.now(),
+          mentionedMembershipIds: await this.mentionsIn(post.cohortId, body, manager),
+        },
+      );
     });
     return this.postWithAuthor(post.id);
   }
@@ -250,7 +264,11 @@ export class ThreadsService {
   async delete(user: AuthUser, postId: string): Promise<PostEntity> {
     const { post, thread } = await this.loadPost(user, postId);
     await this.authorizePost(user, 'delete', post, thread);
-    await this.dataSource.manager.update(PostEntity, { id: post.id }, { deletedAt: this.clock.now(), body: '' });
+    await this.dataSource.manager.update(
+      PostEntity,
+      { id: post.id },
+      { deletedAt: this.clock.now(), body: '', mentionedMembershipIds: [] },
+    );
     return this.postWithAuthor(post.id);
   }
 
@@ -270,6 +288,36 @@ export class ThreadsService {
       where: { id },
       relations: { authorMembership: true, authorUser: true },
     });
+  }
+
+  /** Active members of the cohort that a body mentions; nobody outside the cohort can match. */
+  private async mentionsIn(cohortId: string, body: string, manager: EntityManager = this.dataSource.manager) {
+    if (!body.includes('@')) return [];
+    const members = await manager
+      .createQueryBuilder(MembershipEntity, 'm')
+      .innerJoin('m.user', 'u')
+      .select(['m.id AS membership_id', 'u.display_name AS display_name'])
+      .where('m.cohort_id = :cohortId AND m.status = :active', { cohortId, active: 'ACTIVE' })
+      .getRawMany<{ membership_id: string; display_name: string }>();
+    return findMentions(
+      body,
+      members.map((m) => ({ membershipId: m.membership_id, displayName: m.display_name })),
+    );
+  }
+
+  /** Names of mentioned members, for readers who may see the member list; nobody else gets any. */
+  async mentionsFor(user: AuthUser, cohortId: string, membershipIds: string[]) {
+    if (membershipIds.length === 0) return [];
+    const ability = await this.access.abilityFor(user);
+    const rows = await this.dataSource.manager.find(MembershipEntity, {
+      where: membershipIds.map((id) => ({ id, cohortId })),
+      relations: { user: true },
+    });
+    return rows
+      .filter((m) =>
+        ability.can('read', asSubject('Membership', { id: m.id, cohortId, userId: m.userId, status: m.status })),
+      )
+      .map((m) => ({ membershipId: m.id, displayName: m.user!.displayName }));
   }
 
   async list(user: AuthUser, args: ThreadsArgs): Promise<Connection<ThreadModel>> {
@@ -295,13 +343,55 @@ export class ThreadsService {
       .innerJoinAndSelect('p.authorMembership', 'pam')
       .innerJoinAndSelect('p.authorUser', 'pau')
       .where('p.thread_id = :threadId', { threadId: thread.id });
-    return keysetPage(
+    const connection = await keysetPage(
       query,
       page,
       { at: 'p.created_at', id: 'p.id', direction: 'ASC' },
       (row) => [row.createdAt, row.id],
       (row) => this.toPostModel(row, view),
     );
+    const reactions = await this.reactionsOf(
+      connection.edges.map((edge) => edge.node.id),
+      view.membershipId,
+    );
+    for (const { node } of connection.edges) node.reactions = reactions.get(node.id) ?? [];
+    return connection;
+  }
+
+  /** Reaction counts for a set of posts, in one query. */
+  async reactionsOf(postIds: string[], membershipId: string | null): Promise<Map<string, ReactionCountModel[]>> {
+    const byPost = new Map<string, ReactionCountModel[]>();
+    if (postIds.length === 0) return byPost;
+    const rows = await this.dataSource.query<{ post_id: string; reaction: Reaction; count: string; mine: boolean }[]>(
+      `SELECT post_id, reaction, count(*) AS count, coalesce(bool_or(membership_id = $2), false) AS mine
+         FROM post_reactions WHERE post_id = ANY($1) GROUP BY post_id, reaction ORDER BY reaction`,
+      [postIds, membershipId],
+    );
+    for (const row of rows) {
+      const list = byPost.get(row.post_id) ?? [];
+      list.push({ reaction: row.reaction, count: Number(row.count), reactedByMe: row.mine });
+      byPost.set(row.post_id, list);
+    }
+    return byPost;
+  }
+
+  /** Adds or withdraws the caller's reaction; both are idempotent. */
+  async react(user: AuthUser, postId: string, reaction: Reaction, on: boolean): Promise<PostEntity> {
+    const { post, thread } = await this.loadPost(user, postId);
+    await this.access.authorize(user, 'post', 'Space', spaceShape(thread.space!), thread.cohortId);
+    const membershipId = await this.authorMembership(user, thread.cohortId);
+    if (on) {
+      await this.dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(PostReactionEntity)
+        .values({ postId: post.id, membershipId, reaction })
+        .orIgnore()
+        .execute();
+    } else {
+      await this.dataSource.manager.delete(PostReactionEntity, { postId: post.id, membershipId, reaction });
+    }
+    return this.postWithAuthor(post.id);
   }
 
   /** How this caller sees content of a cohort (and, for pseudonyms, of one thread). */
@@ -313,6 +403,7 @@ export class ThreadsService {
       attribution === Attribution.ANONYMOUS && threadId ? await this.pseudonyms(threadId) : new Map<string, number>();
     return {
       reader: { role },
+      membershipId: membership?.id ?? null,
       attribution,
       moderator: role === CohortRole.FACILITATOR,
       pseudonym: (membershipId) => `Participant ${pseudonyms.get(membershipId) ?? 0}`,
@@ -347,6 +438,7 @@ export class ThreadsService {
       lastActivityAt: thread.lastActivityAt,
       locked: thread.locked,
       acceptedPostId: thread.acceptedPostId,
+      mentionedMembershipIds: thread.mentionedMembershipIds,
       attribution: view.attribution,
       // Whoever starts a thread is the first to speak in it.
       author: this.author(thread, view, () => 'Participant 1'),
@@ -354,7 +446,7 @@ export class ThreadsService {
     };
   }
 
-  toPostModel(post: PostEntity, view: View): PostModel {
+  toPostModel(post: PostEntity, view: View, reactions: ReactionCountModel[] = []): PostModel {
     const hidden = post.hiddenAt !== null;
     const deleted = post.deletedAt !== null;
     const showBody = !deleted && (!hidden || view.moderator);
@@ -372,6 +464,8 @@ export class ThreadsService {
       deleted,
       editedAt: post.editedAt,
       author: deleted ? null : this.author(post, view, () => view.pseudonym(post.authorMembershipId)),
+      reactions,
+      mentionedMembershipIds: showBody ? post.mentionedMembershipIds : [],
     };
   }
 
@@ -391,6 +485,8 @@ export class ThreadsService {
   }
 
   async postModelFor(user: AuthUser, post: PostEntity): Promise<PostModel> {
-    return this.toPostModel(post, await this.view(user, post.cohortId, post.threadId));
+    const view = await this.view(user, post.cohortId, post.threadId);
+    const reactions = await this.reactionsOf([post.id], view.membershipId);
+    return this.toPostModel(post, view, reactions.get(post.id));
   }
 }

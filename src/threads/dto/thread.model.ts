@@ -71,6 +71,7 @@ export class ThreadModel {
   createdAt!: Date;
 
   cohortId!: string;
+  mentionedMembershipIds!: string[];
 }
 
 @ObjectType('Post')
@@ -108,8 +109,34 @@ export class PostModel {
   @Field(() => AuthorModel, { nullable: true })
   author!: AuthorModel | null;
 
+  @Field(() => [ReactionCountModel], { description: 'Reactions by kind; who reacted is not shown.' })
+  reactions!: ReactionCountModel[];
+
+  mentionedMembershipIds!: string[];
+
   parentId!: string | null;
   cohortId!: string;
+}
+
+@ObjectType('Mention')
+export class MentionModel {
+  @Field(() => ID)
+  membershipId!: string;
+
+  @Field()
+  displayName!: string;
+}
+
+@ObjectType('ReactionCount')
+export class ReactionCountModel {
+  @Field(() => Reaction)
+  reaction!: Reaction;
+
+  @Field(() => Int)
+  count!: number;
+
+  @Field()
+  reactedByMe!: boolean;
 }
 
 @ObjectType()
@@ -216,6 +243,16 @@ export class EditPostInput {
 
   @MarkdownField()
   body!: string;
+}
+
+@InputType()
+export class ReactInput {
+  @IdField('post')
+  postId!: string;
+
+  @Field(() => Reaction)
+  @IsEnum(Reaction)
+  reaction!: Reaction;
 }
 
 @InputType()
