@@ -1,3 +1,4 @@
+import { Charter1795642791887 } from './1795642791887-Charter.js';
 import { Mentions1795642344341 } from './1795642344341-Mentions.js';
 import { Needs1795641050921 } from './1795641050921-Needs.js';
 import { Threads1795640685423 } from './1795640685423-Threads.js';
@@ -12,4 +13,5 @@ export const MIGRATIONS: Function[] = [
   Threads1795640685423,
   Needs1795641050921,
   Mentions1795642344341,
+  Charter1795642791887,
 ];

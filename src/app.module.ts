@@ -1,5 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { type DynamicModule, Global, Module, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -8,13 +8,15 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
+import { CharterModule } from './charter/charter.module.js';
 import { CohortsModule } from './cohorts/cohorts.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { NeedsModule } from './needs/needs.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { ThreadsModule } from './threads/threads.module.js';
 import { Clock } from './common/clock.js';
-import { formatError, GraphQLExceptionFilter, validationException } from './common/graphql-errors.js';
+import { formatError, GraphQLExceptionFilter } from './common/graphql-errors.js';
+import { ConveneValidationPipe } from './common/validation.pipe.js';
 import type { ConveneRequest, GraphQLContext } from './common/request-context.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
@@ -26,6 +28,7 @@ import { HealthModule } from './health/health.module.js';
 export const DOMAIN_MODULES = [
   AuthModule,
   CohortsModule,
+  CharterModule,
   SpacesModule,
   ThreadsModule,
   NeedsModule,
@@ -94,10 +97,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: Clock, useValue: clock ?? new Clock() },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({ transform: true, exceptionFactory: validationException }),
-        },
+        { provide: APP_PIPE, useClass: ConveneValidationPipe },
       ],
       exports: [APP_CONFIG, Clock],
     };

@@ -163,6 +163,10 @@ function actorArbitrary(pool: Pool): fc.Arbitrary<Actor> {
     ),
     ministry: fc.constantFrom(...MINISTRY_SAMPLE),
     grantedSpaceIds: fc.array(poolIdOrNew(pool.rows.Space.map((space) => space.id)), { maxLength: 3 }),
+    // Mostly accepted, so content rules are exercised; sometimes not, so the gate is too.
+    charterAccepted: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
+    observersAllowed: fc.boolean(),
+    vendorsShutOut: fc.boolean(),
   });
   return fc.record({
     userId: fc.constantFrom(...pool.userIds),

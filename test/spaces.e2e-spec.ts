@@ -70,6 +70,14 @@ describe('spaces and their audiences', () => {
     const { acceptInvitation } = await t.ok<{ acceptInvitation: { token: string } }>(ACCEPT, {
       input: { token: invite.invite.token, displayName: 'Prof. Scholar', password: 'scholarly passphrase' },
     });
+    // Content waits for the charter: first the gate, then the granted space.
+    const gated = await t.gql(LIST, { id: cohortId }, acceptInvitation.token);
+    expect(gated.errors?.[0].extensions?.code).toBe('CHARTER_NOT_ACCEPTED');
+    await t.ok(
+      'mutation AcceptCharter($input: AcceptCharterInput!) { acceptCharter(input: $input) { id acceptedCharterVersion } }',
+      { input: { cohortId, version: 1 } },
+      acceptInvitation.token,
+    );
     expect(await visible(acceptInvitation.token)).toEqual(['finance only']);
   });
 

@@ -18,7 +18,12 @@ export type Action =
   | 'delete'
   | 'support'
   /** Link a need to the thread or session that addresses it. */
-  | 'link';
+  | 'link'
+  /** Charter co-creation. */
+  | 'propose'
+  | 'vote'
+  | 'ratify'
+  | 'withdraw';
 
 type Subjects = SubjectType | { [K in SubjectType]: SubjectShapes[K] & ForcedSubject<K> }[SubjectType];
 
@@ -28,7 +33,7 @@ export type AppAbility = MongoAbility<[Action, Subjects]>;
 export const PUBLIC_MEMBERSHIP_FIELDS = ['id', 'cohortId', 'userId', 'role', 'status', 'ministry', 'country', 'user'];
 
 /** A membership counts only while it is active and inside its access window. */
-export function isInForce(membership: ActorMembership, now: Date): boolean {
+export function isInForce(membership: Pick<ActorMembership, 'status' | 'accessExpiresAt'>, now: Date): boolean {
   return (
     membership.status === 'ACTIVE' &&
     (membership.accessExpiresAt === null || membership.accessExpiresAt.getTime() > now.getTime())
@@ -41,12 +46,76 @@ type Can = AbilityBuilder<AppAbility>['can'];
  * A space's audience lists roles and ministries; an empty list admits everyone. The four rules
  * are the four ways a member can be admitted (CASL ORs rules; conditions within one rule AND).
  */
-function admitToAudience(can: Can, membership: ActorMembership): void {
+function admitToAudience(can: Can, membership: ActorMembership, actions: Action[]): void {
   const everyone = { $size: 0 };
   for (const audienceRoles of [everyone, membership.role]) {
     for (const audienceMinistries of [everyone, membership.ministry]) {
-      can(['read', 'post'], 'Space', { cohortId: membership.cohortId, audienceRoles, audienceMinistries });
+      can(actions, 'Space', { cohortId: membership.cohortId, audienceRoles, audienceMinistries });
     }
+  }
+}
+
+/** What a member may do with the cohort itself: its members, invitations, log and charter. */
+function defineCohortRules(can: Can, userId: string, membership: ActorMembership): void {
+  const cohortId = membership.cohortId;
+  can('read', 'Cohort', { id: cohortId });
+  can('read', 'Membership', { id: membership.id });
+  can('read', 'Charter', { cohortId });
+  switch (membership.role) {
+    case 'FACILITATOR':
+      can('invite', 'Cohort', { id: cohortId });
+      can(['read', 'update', 'remove'], 'Membership', { cohortId });
+      can(['read', 'revoke'], 'Invitation', { cohortId });
+      can('read', 'AuditLog', { cohortId });
+      can(['propose', 'vote', 'ratify'], 'Charter', { cohortId });
+      can('withdraw', 'Proposal', { cohortId, proposerUserId: userId });
+      break;
+    case 'MEMBER':
+      can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
+      can(['propose', 'vote'], 'Charter', { cohortId });
+      can('withdraw', 'Proposal', { cohortId, proposerUserId: userId });
+      break;
+    case 'SCHOLAR':
+    case 'OBSERVER':
+      can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
+      break;
+    case 'VENDOR':
+      // Vendors see the cohort's name, purpose and charter, not who is in it.
+      break;
+  }
+}
+
+/** What a member may do with the cohort's content, once they have accepted its charter. */
+function defineContentRules(can: Can, userId: string, membership: ActorMembership): void {
+  const cohortId = membership.cohortId;
+  switch (membership.role) {
+    case 'FACILITATOR':
+      can(['create', 'read', 'post', 'moderate'], 'Space', { cohortId });
+      can(['resolve', 'markInsight', 'moderate'], 'Thread', { cohortId });
+      can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
+      can('moderate', 'Post', { cohortId });
+      can(['read', 'create', 'support', 'link'], 'Need', { cohortId });
+      break;
+    case 'MEMBER':
+      admitToAudience(can, membership, ['read', 'post']);
+      can(['resolve', 'markInsight'], 'Thread', { cohortId, authorUserId: userId });
+      can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
+      can(['read', 'create', 'support'], 'Need', { cohortId });
+      break;
+    case 'SCHOLAR':
+      can(['read', 'post'], 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });
+      can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
+      break;
+    case 'OBSERVER':
+      // Observers read, never write, and only while the charter admits observers.
+      if (membership.observersAllowed) {
+        admitToAudience(can, membership, ['read']);
+        can('read', 'Need', { cohortId });
+      }
+      break;
+    case 'VENDOR':
+      // Vendors see granted sessions only (with expert sessions), unless the charter shuts them out.
+      break;
   }
 }
 
@@ -63,45 +132,14 @@ export function defineAbilityFor(actor: Actor, now: Date): AppAbility {
     can(['read', 'invite'], 'Cohort');
     can(['read', 'update', 'remove'], 'Membership');
     can(['read', 'revoke'], 'Invitation');
+    can('read', 'Charter');
   }
 
   for (const membership of actor.memberships) {
     if (!isInForce(membership, now)) continue;
-    const cohortId = membership.cohortId;
-    can('read', 'Cohort', { id: cohortId });
-    can('read', 'Membership', { id: membership.id });
-    switch (membership.role) {
-      case 'FACILITATOR':
-        can(['invite'], 'Cohort', { id: cohortId });
-        can(['create', 'read', 'post', 'moderate'], 'Space', { cohortId });
-        can(['resolve', 'markInsight', 'moderate'], 'Thread', { cohortId });
-        can(['edit', 'delete'], 'Post', { cohortId, authorUserId: actor.userId });
-        can('moderate', 'Post', { cohortId });
-        can(['read', 'create', 'support', 'link'], 'Need', { cohortId });
-        can(['read', 'update', 'remove'], 'Membership', { cohortId });
-        can(['read', 'revoke'], 'Invitation', { cohortId });
-        can('read', 'AuditLog', { cohortId });
-        break;
-      case 'MEMBER':
-        can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
-        admitToAudience(can, membership);
-        can(['resolve', 'markInsight'], 'Thread', { cohortId, authorUserId: actor.userId });
-        can(['edit', 'delete'], 'Post', { cohortId, authorUserId: actor.userId });
-        can(['read', 'create', 'support'], 'Need', { cohortId });
-        break;
-      case 'SCHOLAR':
-        can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
-        can(['read', 'post'], 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });
-        can(['edit', 'delete'], 'Post', { cohortId, authorUserId: actor.userId });
-        break;
-      case 'OBSERVER':
-        // Observers read content only where the charter admits them (the charter's policy decides).
-        can('read', 'Membership', PUBLIC_MEMBERSHIP_FIELDS, { cohortId, status: 'ACTIVE' });
-        break;
-      case 'VENDOR':
-        // Vendors see the cohort's name, purpose and charter, not who is in it.
-        break;
-    }
+    defineCohortRules(can, actor.userId, membership);
+    // Content waits until the member has accepted the charter in force.
+    if (membership.charterAccepted) defineContentRules(can, actor.userId, membership);
   }
   return build();
 }

@@ -60,6 +60,8 @@ export interface SubjectShapes {
   Need: NeedSubject;
   Thread: ThreadSubject;
   Post: PostSubject;
+  Charter: CharterSubject;
+  Proposal: ProposalSubject;
 }
 
 export type SubjectType = keyof SubjectShapes;
@@ -78,6 +80,22 @@ export interface ActorMembership {
   status: 'ACTIVE' | 'REMOVED';
   accessExpiresAt: Date | null;
   ministry: string;
-  /** Spaces a SCHOLAR or VENDOR was granted. */
+  /** Spaces a SCHOLAR was granted. */
   grantedSpaceIds: string[];
+  /** Whether the member accepted the charter version in force; content waits until they have. */
+  charterAccepted: boolean;
+  /** The charter in force admits observers to content. */
+  observersAllowed: boolean;
+  /** The charter in force shuts vendors out (vendorAccess NONE). */
+  vendorsShutOut: boolean;
+}
+
+export interface CharterSubject {
+  cohortId: string;
+}
+
+export interface ProposalSubject {
+  id: string;
+  cohortId: string;
+  proposerUserId: string;
 }

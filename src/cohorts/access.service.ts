@@ -3,14 +3,31 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
 import { Repository } from 'typeorm';
 import { type Action, type AppAbility, defineAbilityFor, isInForce } from '../authz/ability.factory.js';
-import type { ActorMembership, SubjectShapes, SubjectType } from '../authz/subjects.js';
+import type { ActorMembership, CohortRole, SubjectShapes, SubjectType } from '../authz/subjects.js';
 import { Clock } from '../common/clock.js';
-import { forbidden, notFound } from '../common/errors.js';
+import { charterNotAccepted, forbidden, notFound } from '../common/errors.js';
+import { Permission, VendorAccess } from '../charter/charter-policy.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
 import { MembershipEntity } from './membership.entity.js';
 
 type Subject = Parameters<AppAbility['can']>[1];
+
+/** Subjects that are cohort content, behind the charter gate. */
+const CONTENT_SUBJECTS: SubjectType[] = ['Space', 'Thread', 'Post', 'Need'];
+
+interface MembershipRow {
+  id: string;
+  cohort_id: string;
+  role: CohortRole;
+  status: 'ACTIVE' | 'REMOVED';
+  access_expires_at: Date | null;
+  ministry: string;
+  granted_space_ids: string[];
+  charter_accepted: boolean;
+  observers: Permission;
+  vendor_access: VendorAccess;
+}
 
 export function asSubject<K extends SubjectType>(type: K, object: SubjectShapes[K]): Subject {
   return subject(type, { ...object }) as unknown as Subject;
@@ -54,23 +71,52 @@ export class AccessService {
   }
 
   private async build(user: AuthUser): Promise<{ ability: AppAbility; memberships: ActorMembership[] }> {
-    const rows = await this.memberships.find({
-      select: {
-        id: true,
-        cohortId: true,
-        role: true,
-        status: true,
-        accessExpiresAt: true,
-        ministry: true,
-        grantedSpaceIds: true,
-      },
-      where: { userId: user.id },
-    });
+    // Each membership with the charter in force in its cohort: the policy shapes the rules, and
+    // content waits until the member has accepted the current version.
+    const rows = await this.memberships
+      .createQueryBuilder('m')
+      .innerJoin('cohorts', 'c', 'c.id = m.cohort_id')
+      .innerJoin('charter_versions', 'v', 'v.cohort_id = m.cohort_id AND v.version = c.charter_version')
+      .select([
+        'm.id AS id',
+        'm.cohort_id AS cohort_id',
+        'm.role AS role',
+        'm.status AS status',
+        'm.access_expires_at AS access_expires_at',
+        'm.ministry AS ministry',
+        'm.granted_space_ids AS granted_space_ids',
+        'm.accepted_charter_version >= c.charter_version AS charter_accepted',
+        'v.observers AS observers',
+        'v.vendor_access AS vendor_access',
+      ])
+      .where('m.user_id = :userId', { userId: user.id })
+      .getRawMany<MembershipRow>();
+    const memberships = rows.map((row): ActorMembership => ({
+      id: row.id,
+      cohortId: row.cohort_id,
+      role: row.role,
+      status: row.status,
+      accessExpiresAt: row.access_expires_at,
+      ministry: row.ministry,
+      grantedSpaceIds: row.granted_space_ids,
+      charterAccepted: row.charter_accepted,
+      observersAllowed: row.observers === Permission.ALLOWED,
+      vendorsShutOut: row.vendor_access === VendorAccess.NONE,
+    }));
     const ability = defineAbilityFor(
-      { userId: user.id, platformRole: user.platformRole, memberships: rows },
+      { userId: user.id, platformRole: user.platformRole, memberships },
       this.clock.now(),
     );
-    return { ability, memberships: rows };
+    return { ability, memberships };
+  }
+
+  /**
+   * Cohort content (spaces, threads, posts, needs, search, and later sessions) waits until the
+   * caller has accepted the charter in force: CHARTER_NOT_ACCEPTED, not a silent empty answer.
+   */
+  async requireCharterAccepted(user: AuthUser, cohortId: string): Promise<void> {
+    const membership = await this.membershipIn(user, cohortId);
+    if (membership && !membership.charterAccepted) throw charterNotAccepted();
   }
 
   /**
@@ -90,6 +136,7 @@ export class AccessService {
     const target = asSubject(type, object);
     // Whoever cannot see the object gets NOT_FOUND. Something new is seen through the cohort it
     // goes into; threads and posts through their space (`readVia`).
+    if (CONTENT_SUBJECTS.includes(type)) await this.requireCharterAccepted(user, cohortId);
     const readable = ability.can(
       'read',
       readVia ?? (action === 'create' ? asSubject('Cohort', { id: cohortId }) : target),

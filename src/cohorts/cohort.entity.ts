@@ -14,6 +14,10 @@ export class CohortEntity {
   @Column({ type: 'uuid' })
   createdById!: string;
 
+  /** The charter version in force; members must have accepted it to read or write content. */
+  @Column({ type: 'int', default: 1 })
+  charterVersion!: number;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 }

@@ -12,6 +12,7 @@ import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
 import { AccessService } from './access.service.js';
 import { MembershipStatus } from './cohort-role.js';
+import { writeFirstCharter } from '../charter/charter-versions.js';
 import { CohortEntity } from './cohort.entity.js';
 import { type MembershipModel, toMembershipModel } from './dto/membership.model.js';
 import { MembershipEntity } from './membership.entity.js';
@@ -35,6 +36,7 @@ export class CohortsService {
       const cohort = await manager.save(
         manager.create(CohortEntity, { name: input.name.trim(), purpose: input.purpose.trim(), createdById: user.id }),
       );
+      await writeFirstCharter(manager, cohort.id);
       await this.audit.record(manager, {
         cohortId: cohort.id,
         actorId: user.id,
@@ -52,6 +54,13 @@ export class CohortsService {
     if (!cohort) throw notFound();
     const ability = await this.access.authorize(user, 'read', 'Cohort', { id: cohort.id }, cohort.id);
     return { cohort, ability };
+  }
+
+  /** A cohort whose content the caller may reach: readable, and its charter accepted. */
+  async getContentScope(user: AuthUser, id: string): Promise<{ cohort: CohortEntity; ability: AppAbility }> {
+    const scope = await this.getReadable(user, id);
+    await this.access.requireCharterAccepted(user, scope.cohort.id);
+    return scope;
   }
 
   async myMembership(user: AuthUser, cohortId: string): Promise<MembershipModel | null> {

@@ -13,11 +13,13 @@ import { isUuid } from '../common/ids.js';
 import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { VendorAccess } from '../charter/charter-policy.js';
+import { CharterVersionEntity } from '../charter/charter.entity.js';
 import { AuditService } from '../insights/audit.service.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { AccessService } from './access.service.js';
 import { CohortsService } from './cohorts.service.js';
-import { GRANTED_ROLES, MembershipStatus } from './cohort-role.js';
+import { CohortRole, GRANTED_ROLES, MembershipStatus } from './cohort-role.js';
 import {
   type AcceptInvitationInput,
   InvitationStatus,
@@ -69,6 +71,9 @@ export class InvitationsService {
     if ((spaceIds.length > 0 || sessionIds.length > 0) && !GRANTED_ROLES.includes(input.role)) {
       throw badInput(spaceIds.length > 0 ? 'spaceIds' : 'sessionIds', 'grants apply only to SCHOLAR and VENDOR');
     }
+    if (input.role === CohortRole.VENDOR && (await this.vendorsShutOut(cohort.charterVersion, cohort.id))) {
+      throw badInput('role', 'the cohort charter admits no vendors (vendorAccess NONE)');
+    }
     if (input.accessExpiresAt && input.accessExpiresAt.getTime() <= now.getTime()) {
       throw badInput('accessExpiresAt', 'must be in the future');
     }
@@ -115,6 +120,11 @@ export class InvitationsService {
       throw badInput('spaceIds', 'names a space that is not in this cohort');
     }
     if (sessionIds.length > 0) throw badInput('sessionIds', 'names a session that is not in this cohort');
+  }
+
+  private async vendorsShutOut(version: number, cohortId: string): Promise<boolean> {
+    const charter = await this.dataSource.manager.findOneBy(CharterVersionEntity, { cohortId, version });
+    return charter?.vendorAccess === VendorAccess.NONE;
   }
 
   private async refuseExistingMember(manager: EntityManager, cohortId: string, email: string, now: Date) {

@@ -35,3 +35,6 @@ export const conflict = (message: string, reason?: string) =>
 
 export const badInput = (field: string, problem: string) =>
   new AppError(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field });
+
+export const charterNotAccepted = () =>
+  new AppError(ErrorCode.CHARTER_NOT_ACCEPTED, 'Accept the current version of the cohort charter first');

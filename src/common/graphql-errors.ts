@@ -24,6 +24,9 @@ const APOLLO_INPUT_CODES = new Set([
 /** Extensions a client may see; everything else (stack traces, driver details) is dropped. */
 const SAFE_EXTENSIONS = ['code', 'field', 'reason', 'correlationId', 'retryAfter', 'version'];
 
+/** PostgreSQL's "this value is not valid" states: bad text encoding, dates, numbers and ids. */
+const INVALID_INPUT_STATES = new Set(['22021', '22008', '22007', '22003', '22P02']);
+
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.BAD_USER_INPUT,
   401: ErrorCode.UNAUTHENTICATED,
@@ -53,7 +56,14 @@ export function toGraphQLError(error: unknown, requestId?: unknown): GraphQLErro
     const message = typeof response === 'object' && 'message' in response ? String(response.message) : error.message;
     return new GraphQLError(message, { extensions: { code: HTTP_STATUS_CODES[error.getStatus()] } });
   }
-  if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+  const sqlState = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+  if (sqlState && INVALID_INPUT_STATES.has(sqlState)) {
+    // Input that slipped past validation and that PostgreSQL refused to read: the client's doing.
+    return new GraphQLError('A value in the request cannot be stored or compared', {
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    });
+  }
+  if (sqlState === '23505') {
     // A concurrent write won a race the service checked for; report it as the conflict it is.
     return new GraphQLError('This conflicts with something that already exists', {
       extensions: { code: ErrorCode.CONFLICT },

@@ -74,11 +74,17 @@ export type CursorKey = [at: string, id: string];
 /** What one part of a sort key holds, so a cursor can be checked before it reaches SQL. */
 export type KeyKind = 'timestamp' | 'int' | 'id';
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** Cursors Convene wrote: timestamps exactly as `toISOString` prints them, int4 counts, UUIDs. */
 const VALID_KEY: Record<KeyKind, (value: unknown) => boolean> = {
-  timestamp: (value) => typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)),
-  int: (value) => Number.isSafeInteger(value),
+  timestamp: (value) =>
+    typeof value === 'string' &&
+    ISO_TIMESTAMP.test(value) &&
+    !Number.isNaN(Date.parse(value)) &&
+    new Date(value).toISOString() === value &&
+    new Date(value).getUTCFullYear() >= 1,
+  int: (value) => Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31,
   id: isUuid,
 };
 

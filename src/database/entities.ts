@@ -1,4 +1,11 @@
 import { AccessTokenEntity } from '../auth/access-token.entity.js';
+import {
+  CharterNormEntity,
+  CharterVersionEntity,
+  NormProposalCommentEntity,
+  NormProposalEntity,
+  NormVoteEntity,
+} from '../charter/charter.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { CohortEntity } from '../cohorts/cohort.entity.js';
 import { InvitationEntity } from '../cohorts/invitation.entity.js';
@@ -24,4 +31,9 @@ export const ENTITIES = [
   PostReactionEntity,
   NeedEntity,
   NeedSupportEntity,
+  CharterVersionEntity,
+  CharterNormEntity,
+  NormProposalEntity,
+  NormVoteEntity,
+  NormProposalCommentEntity,
 ];

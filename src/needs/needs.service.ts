@@ -82,7 +82,7 @@ export class NeedsService {
 
   /** The cohort's agenda, most supported first, filtered in SQL by the ability's rules. */
   async list(user: AuthUser, cohortId: string, args: NeedsArgs): Promise<Connection<NeedModel>> {
-    const { cohort, ability } = await this.cohorts.getReadable(user, cohortId);
+    const { cohort, ability } = await this.cohorts.getContentScope(user, cohortId);
     const allowed = accessibleBy(ability, 'read', 'Need', NEED_COLUMNS);
     const query = this.needs
       .createQueryBuilder('n')

@@ -65,7 +65,7 @@ export class SpacesService {
 
   /** The spaces of a cohort the caller may enter, filtered in SQL by the ability's rules. */
   async list(user: AuthUser, cohortId: string, page: PageArgs): Promise<Connection<SpaceModel>> {
-    const { ability } = await this.cohorts.getReadable(user, cohortId);
+    const { ability } = await this.cohorts.getContentScope(user, cohortId);
     const allowed = accessibleBy(ability, 'read', 'Space', SPACE_COLUMNS);
     const query = this.spaces
       .createQueryBuilder('s')

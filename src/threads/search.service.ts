@@ -20,7 +20,20 @@ interface Hit {
 }
 
 const QUERY = "plainto_tsquery('simple', :query)";
-const HEADLINE = `'StartSel=<b>, StopSel=</b>, MaxWords=30, MinWords=10, MaxFragments=2'`;
+// Matches are marked with control characters, then the snippet is HTML-escaped and only those
+// marks become <b>…</b>: the snippet carries no markup that a member wrote.
+const MARK_START = '\u0002';
+const MARK_END = '\u0003';
+const HEADLINE = `'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=10, MaxFragments=2'`;
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function snippetHtml(headline: string): string {
+  return headline
+    .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+    .replaceAll(MARK_START, '<b>')
+    .replaceAll(MARK_END, '</b>');
+}
 
 /**
  * Full-text search over the threads and posts of one cohort. Only rows in spaces the caller may
@@ -35,7 +48,7 @@ export class SearchService {
   ) {}
 
   async search(user: AuthUser, args: SearchArgs): Promise<SearchConnection> {
-    const { cohort, ability } = await this.cohorts.getReadable(user, args.cohortId);
+    const { cohort, ability } = await this.cohorts.getContentScope(user, args.cohortId);
     const allowed = accessibleBy(ability, 'read', 'Space', SPACE_COLUMNS);
     const params = { ...allowed.params, cohortId: cohort.id, query: args.query, limit: args.first + 1 };
     const threadHits = this.dataSource
@@ -78,7 +91,13 @@ export class SearchService {
     const edges = page.flatMap((hit) => {
       const node = nodes.get(hit.id);
       return node
-        ? [{ cursor: encodeCursor([new Date(hit.created_at).toISOString(), hit.id]), node, snippet: hit.snippet }]
+        ? [
+            {
+              cursor: encodeCursor([new Date(hit.created_at).toISOString(), hit.id]),
+              node,
+              snippet: snippetHtml(hit.snippet),
+            },
+          ]
         : [];
     });
     return { edges, pageInfo: { hasNextPage: hits.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CharterPolicyService } from '../charter/charter-policy.js';
+import { CharterModule } from '../charter/charter.module.js';
 import { CohortsModule } from '../cohorts/cohorts.module.js';
 import { AuditModule } from '../insights/audit.module.js';
 import { SpacesModule } from '../spaces/spaces.module.js';
@@ -8,8 +8,8 @@ import { PostsResolver, SearchResolver, ThreadsResolver } from './threads.resolv
 import { ThreadsService } from './threads.service.js';
 
 @Module({
-  imports: [CohortsModule, SpacesModule, AuditModule],
-  providers: [ThreadsService, SearchService, ThreadsResolver, PostsResolver, SearchResolver, CharterPolicyService],
+  imports: [CohortsModule, SpacesModule, AuditModule, CharterModule],
+  providers: [ThreadsService, SearchService, ThreadsResolver, PostsResolver, SearchResolver],
   exports: [ThreadsService],
 })
 export class ThreadsModule {}

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Action } from '../authz/ability.factory.js';
-import { Attribution, CharterPolicyService } from '../charter/charter-policy.js';
+import { Attribution } from '../charter/charter-policy.js';
+import { CharterPolicyService } from '../charter/charter-policy.service.js';
 import { AccessService, asSubject } from '../cohorts/access.service.js';
 import { CohortRole } from '../cohorts/cohort-role.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
@@ -264,11 +265,15 @@ export class ThreadsService {
   async delete(user: AuthUser, postId: string): Promise<PostEntity> {
     const { post, thread } = await this.loadPost(user, postId);
     await this.authorizePost(user, 'delete', post, thread);
-    await this.dataSource.manager.update(
-      PostEntity,
-      { id: post.id },
-      { deletedAt: this.clock.now(), body: '', mentionedMembershipIds: [] },
-    );
+    // Deleted means gone: the earlier versions go with it.
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        PostEntity,
+        { id: post.id },
+        { deletedAt: this.clock.now(), body: '', mentionedMembershipIds: [] },
+      );
+      await manager.delete(PostRevisionEntity, { postId: post.id });
+    });
     return this.postWithAuthor(post.id);
   }
 

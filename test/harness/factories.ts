@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { PlatformRole, UserEntity } from '../../src/auth/user.entity.js';
 import { CohortRole, MembershipStatus } from '../../src/cohorts/cohort-role.js';
+import { CohortEntity } from '../../src/cohorts/cohort.entity.js';
 import { MembershipEntity } from '../../src/cohorts/membership.entity.js';
 import { hashPassword } from '../../src/common/crypto.js';
 import type { TestApp } from './test-app.js';
@@ -70,6 +71,7 @@ export async function newMember(
     status?: 'ACTIVE' | 'REMOVED';
     accessExpiresAt?: Date | null;
     user?: TestUser;
+    charterAccepted?: boolean;
   } = {},
 ): Promise<TestMember> {
   const user = options.user ?? (await newUser(t));
@@ -82,8 +84,14 @@ export async function newMember(
     country: options.country ?? 'KE',
     status: (options.status ?? 'ACTIVE') as MembershipStatus,
     accessExpiresAt: options.accessExpiresAt ?? null,
+    // Members have accepted the charter in force unless a test says otherwise.
+    acceptedCharterVersion: options.charterAccepted === false ? 0 : await currentCharterVersion(t, cohortId),
   });
   return { ...user, membershipId: membership.id, role };
+}
+
+async function currentCharterVersion(t: TestApp, cohortId: string): Promise<number> {
+  return (await t.dataSource.getRepository(CohortEntity).findOneByOrFail({ id: cohortId })).charterVersion;
 }
 
 const adminTokens = new WeakMap<TestApp, Promise<string>>();
