@@ -1,3 +1,4 @@
+import { RepliesOutliveParents1795643601557 } from './1795643601557-RepliesOutliveParents.js';
 import { Charter1795642791887 } from './1795642791887-Charter.js';
 import { Mentions1795642344341 } from './1795642344341-Mentions.js';
 import { Needs1795641050921 } from './1795641050921-Needs.js';
@@ -14,4 +15,5 @@ export const MIGRATIONS: Function[] = [
   Needs1795641050921,
   Mentions1795642344341,
   Charter1795642791887,
+  RepliesOutliveParents1795643601557,
 ];

@@ -2,6 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { LoggerModule } from 'nestjs-pino';
@@ -91,6 +92,7 @@ export class AppModule {
           formatError,
           context: ({ req }: { req: ConveneRequest }): GraphQLContext => ({ req }),
         }),
+        ScheduleModule.forRoot(),
         ...DOMAIN_MODULES,
       ],
       providers: [

@@ -295,4 +295,68 @@ describe('the charter enforced on content', () => {
     const shutOut = await newMember(t, closed.cohortId, { role: 'OBSERVER' });
     expect(await t.errorCode(THREAD, { id: await closed.thread() }, shutOut.token)).toBe('NOT_FOUND');
   });
+
+  const EXPORT = 'query ($id: ID!) { exportThread(threadId: $id) }';
+
+  it('exports without any name, ministry or country under the default WITHOUT_ATTRIBUTION', async () => {
+    const c = await cohortUnder({ attribution: 'NAMED' });
+    const threadId = await c.thread();
+    await t.ok(
+      'mutation ($input: ReplyInput!) { reply(input: $input) { id } }',
+      { input: { threadId, body: `Thanks @${c.author.displayName}` } },
+      c.replier.token,
+    );
+    const { exportThread } = await t.ok<{ exportThread: string }>(EXPORT, { id: threadId }, c.replier.token);
+    expect(exportThread).toContain('# Payroll');
+    for (const hidden of [c.author.displayName, c.replier.displayName, 'finance', 'education', 'KE', 'GH'])
+      expect(exportThread).not.toContain(hidden);
+    expect(exportThread).toContain('Thanks a participant');
+    expect(
+      await t.dataSource.query('SELECT count(*)::int AS n FROM audit_entries WHERE action = $1 AND subject_id = $2', [
+        'thread.exported',
+        threadId,
+      ]),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('refuses exports when the charter forbids external sharing, and names authors when it allows it', async () => {
+    const closed = await cohortUnder({ externalSharing: 'FORBIDDEN' });
+    expect(await t.errorCode(EXPORT, { id: await closed.thread() }, closed.replier.token)).toBe('FORBIDDEN');
+    const open = await cohortUnder({ externalSharing: 'ALLOWED' });
+    const threadId = await open.thread();
+    const asMember = await t.ok<{ exportThread: string }>(EXPORT, { id: threadId }, open.replier.token);
+    expect(asMember.exportThread).toContain(`${open.author.displayName} (finance, KE)`);
+    // Under Chatham House a scholar sees no authors, and neither does its export.
+    const asScholar = await t.ok<{ exportThread: string }>(EXPORT, { id: threadId }, open.scholar.token);
+    expect(asScholar.exportThread).not.toContain(open.author.displayName);
+  });
+
+  it('deletes posts past the retention horizon for good, keeping reply counts true', async () => {
+    const c = await cohortUnder({ retentionDays: 30 });
+    const oldThread = await c.thread();
+    const fresh = await c.thread();
+    // The old thread was written 29 days ago; the clock then moves two days on, past its horizon.
+    await t.dataSource.query("UPDATE posts SET created_at = created_at - interval '29 days' WHERE thread_id = $1", [
+      oldThread,
+    ]);
+    await t.dataSource.query("UPDATE threads SET created_at = created_at - interval '29 days' WHERE id = $1", [
+      oldThread,
+    ]);
+    const { RetentionService } = await import('../src/charter/retention.service.js');
+    const retention = t.app.get(RetentionService);
+    expect(await retention.purge()).toMatchObject({ posts: 0, threads: 0 });
+    t.clock.advance(2 * 86_400_000);
+    try {
+      expect(await retention.purge()).toMatchObject({ posts: 2, threads: 1 });
+    } finally {
+      t.clock.set(null); // back to now, where the members' tokens are still valid
+    }
+    expect(await t.errorCode(THREAD, { id: oldThread }, c.author.token)).toBe('NOT_FOUND');
+    const kept = await t.ok<{ thread: { replyCount: number } }>(
+      'query ($id: ID!) { thread(id: $id) { replyCount } }',
+      { id: fresh },
+      c.author.token,
+    );
+    expect(kept.thread.replyCount).toBe(2);
+  });
 });

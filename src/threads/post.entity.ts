@@ -34,7 +34,8 @@ export class PostEntity {
   @Column({ type: 'uuid', nullable: true })
   parentId!: string | null;
 
-  @ManyToOne(() => PostEntity, { onDelete: 'CASCADE' })
+  // A reply outlives the post it answered (retention deletes old posts, not their younger replies).
+  @ManyToOne(() => PostEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'parent_id' })
   parent?: Relation<PostEntity>;
 

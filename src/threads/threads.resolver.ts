@@ -20,6 +20,7 @@ import {
   ThreadsArgs,
 } from './dto/thread.model.js';
 import { ThreadsService } from './threads.service.js';
+import { ExportService } from './export.service.js';
 import { SearchArgs, SearchConnection } from './dto/search.model.js';
 import { SearchService } from './search.service.js';
 
@@ -31,7 +32,10 @@ class PostReference {
 
 @Resolver(() => ThreadModel)
 export class ThreadsResolver {
-  constructor(private readonly service: ThreadsService) {}
+  constructor(
+    private readonly service: ThreadsService,
+    private readonly exporter: ExportService,
+  ) {}
 
   @Authenticated()
   @Mutation(() => ThreadModel, {
@@ -81,6 +85,15 @@ export class ThreadsResolver {
   @Mutation(() => ThreadModel, { description: 'FACILITATOR: to another space of the same cohort.' })
   async moveThread(@CurrentUser() user: AuthUser, @Args('input') input: MoveThreadInput): Promise<ThreadModel> {
     return this.service.modelFor(user, await this.service.move(user, input.threadId, input.spaceId));
+  }
+
+  @Authenticated()
+  @Query(() => String, {
+    description:
+      "A Markdown digest of a thread for sharing outside the cohort, as the charter's externalSharing allows.",
+  })
+  exportThread(@CurrentUser() user: AuthUser, @Args('threadId', { type: () => ID }) threadId: string): Promise<string> {
+    return this.exporter.exportThread(user, threadId);
   }
 
   @ResolveField(() => [MentionModel], { description: 'Members the body mentions, for readers of the member list.' })

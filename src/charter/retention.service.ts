@@ -1,0 +1,102 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { PostEntity } from '../threads/post.entity.js';
+import { ThreadEntity } from '../threads/thread.entity.js';
+
+const BATCH = 1000;
+const DAY_MS = 86_400_000;
+
+export interface RetentionReport {
+  cohorts: number;
+  posts: number;
+  threads: number;
+}
+
+/**
+ * Enforces `retentionDays`: posts older than the horizon are deleted for good, and so are threads
+ * whose every word is older than it. Runs hourly, in batches, each batch in its own transaction.
+ */
+@Injectable()
+export class RetentionService {
+  private readonly logger = new Logger(RetentionService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  @Cron(CronExpression.EVERY_HOUR)
+  async scheduled(): Promise<void> {
+    const report = await this.purge();
+    if (report.posts + report.threads > 0) this.logger.log(report, 'Retention: deleted content past its horizon');
+  }
+
+  async purge(): Promise<RetentionReport> {
+    const cohorts = await this.dataSource.query<{ cohort_id: string; retention_days: number }[]>(
+      `SELECT c.id AS cohort_id, v.retention_days FROM cohorts c
+         JOIN charter_versions v ON v.cohort_id = c.id AND v.version = c.charter_version
+        WHERE v.retention_days IS NOT NULL`,
+    );
+    const report: RetentionReport = { cohorts: cohorts.length, posts: 0, threads: 0 };
+    for (const { cohort_id: cohortId, retention_days: days } of cohorts) {
+      const horizon = new Date(this.clock.now().getTime() - days * DAY_MS);
+      report.posts += await this.inBatches(() => this.deletePosts(cohortId, horizon));
+      report.threads += await this.inBatches(() => this.deleteThreads(cohortId, horizon));
+    }
+    return report;
+  }
+
+  private async inBatches(batch: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let deleted = await batch(); deleted > 0; deleted = await batch()) total += deleted;
+    return total;
+  }
+
+  /** One batch of old posts, with the reply counts of their threads kept true. */
+  private deletePosts(cohortId: string, horizon: Date): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const doomed = await manager
+        .createQueryBuilder(PostEntity, 'p')
+        .select(['p.id', 'p.threadId'])
+        .where('p.cohort_id = :cohortId AND p.created_at < :horizon', { cohortId, horizon })
+        .orderBy('p.created_at', 'ASC')
+        .limit(BATCH)
+        .getMany();
+      if (doomed.length === 0) return 0;
+      await manager.delete(
+        PostEntity,
+        doomed.map((post) => post.id),
+      );
+      const perThread = new Map<string, number>();
+      for (const post of doomed) perThread.set(post.threadId, (perThread.get(post.threadId) ?? 0) + 1);
+      for (const [threadId, count] of perThread) {
+        await manager.update(
+          ThreadEntity,
+          { id: threadId },
+          { replyCount: () => `greatest(reply_count - ${count}, 0)` },
+        );
+      }
+      return doomed.length;
+    });
+  }
+
+  /** One batch of threads with nothing newer than the horizon left in them. */
+  private async deleteThreads(cohortId: string, horizon: Date): Promise<number> {
+    const doomed = await this.dataSource.manager
+      .createQueryBuilder(ThreadEntity, 't')
+      .select('t.id')
+      .where('t.cohort_id = :cohortId AND t.created_at < :horizon', { cohortId, horizon })
+      .andWhere('NOT EXISTS (SELECT 1 FROM posts p WHERE p.thread_id = t.id)')
+      .limit(BATCH)
+      .getMany();
+    if (doomed.length > 0)
+      await this.dataSource.manager.delete(
+        ThreadEntity,
+        doomed.map((thread) => thread.id),
+      );
+    return doomed.length;
+  }
+}
