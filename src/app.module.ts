@@ -75,7 +75,7 @@ export class AppModule {
             }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
-            if (config.runMigrations) await runMigrations(dataSource);
+            if (config.runMigrations) await runMigrations(dataSource, { lock: !embedded });
             return dataSource;
           },
         }),

@@ -36,3 +36,47 @@ describe('start-up', () => {
     }
   });
 });
+
+describe('a first start on the embedded database', () => {
+  it('creates the database, migrates, prints the admin password once and serves requests', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dataDir = mkdtempSync(join(tmpdir(), 'convene-start-'));
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const server = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: port, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    });
+    let output = '';
+    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      let ready = false;
+      for (let i = 0; i < 120 && !ready; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      }
+      expect(ready).toBe(true);
+      const password = /with password (\S+)/.exec(output)?.[1];
+      expect(password).toBeDefined();
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation ($input: LoginInput!) { login(input: $input) { token } }',
+          variables: { input: { email: 'admin@convene.local', password } },
+        }),
+      });
+      const body = (await res.json()) as { data?: { login?: { token?: string } } };
+      expect(body.data?.login?.token).toMatch(/^cvn_/);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

@@ -29,7 +29,15 @@ export function dataSourceOptions({ url, poolSize = 10 }: DataSourceSettings): D
 /** Advisory lock key held while migrating, so two instances starting together do not race. */
 const MIGRATION_LOCK = 727_274_001;
 
-export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+/**
+ * Runs pending migrations. Against a shared PostgreSQL, under an advisory lock so that instances
+ * starting together take turns; the embedded database has one owner process and one pooled
+ * connection, which the lock would hold while the migrations wait for it.
+ */
+export async function runMigrations(dataSource: DataSource, options: { lock?: boolean } = {}): Promise<string[]> {
+  if (options.lock === false) {
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
+  }
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
