@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { type CharterPolicy, DEFAULT_CHARTER_POLICY, DEFAULT_NORMS } from './charter-policy.js';
+import { CohortEntity } from '../cohorts/cohort.entity.js';
+import { type CharterPolicy, DEFAULT_CHARTER_POLICY, DEFAULT_NORMS, VendorAccess } from './charter-policy.js';
 import { CharterNormEntity, CharterVersionEntity } from './charter.entity.js';
 
 /** Writes a charter version with its norms, inside the caller's transaction. */
@@ -35,4 +36,14 @@ export function policyOf(version: CharterVersionEntity): CharterPolicy {
     externalSharing: version.externalSharing,
     retentionDays: version.retentionDays,
   };
+}
+
+/** Whether the charter in force shuts vendors out (vendorAccess NONE): no vendor may join or be made. */
+export async function vendorsShutOut(manager: EntityManager, cohortId: string): Promise<boolean> {
+  const version = await manager
+    .createQueryBuilder(CharterVersionEntity, 'v')
+    .innerJoin(CohortEntity, 'c', 'c.id = v.cohort_id AND c.charter_version = v.version')
+    .where('v.cohort_id = :cohortId', { cohortId })
+    .getOne();
+  return version?.vendorAccess === VendorAccess.NONE;
 }

@@ -159,19 +159,26 @@ export class CharterService {
     await this.authorizeCharter(user, 'vote', proposal.cohortId);
     const voter = await this.access.membershipIn(user, proposal.cohortId);
     if (!voter) throw notFound();
-    if (proposal.status !== ProposalStatus.OPEN) throw conflict('This proposal is closed', 'PROPOSAL_CLOSED');
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(NormVoteEntity)
-      .values({
-        proposalId: proposal.id,
-        membershipId: voter.id,
-        position: input.position,
-        reason: input.reason?.trim() || null,
-      })
-      .orUpdate(['position', 'reason', 'updated_at'], ['proposal_id', 'membership_id'])
-      .execute();
+    await this.dataSource.transaction(async (manager) => {
+      // Shares the lock ratification takes: a vote lands before it, or finds the proposal closed.
+      const current = await manager.findOne(NormProposalEntity, {
+        where: { id: proposal.id },
+        lock: { mode: 'pessimistic_read' },
+      });
+      if (current?.status !== ProposalStatus.OPEN) throw conflict('This proposal is closed', 'PROPOSAL_CLOSED');
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(NormVoteEntity)
+        .values({
+          proposalId: proposal.id,
+          membershipId: voter.id,
+          position: input.position,
+          reason: input.reason?.trim() || null,
+        })
+        .orUpdate(['position', 'reason', 'updated_at'], ['proposal_id', 'membership_id'])
+        .execute();
+    });
     return this.toModels(user, [proposal]).then(([model]) => model);
   }
 
@@ -185,8 +192,12 @@ export class CharterService {
       proposal.cohortId,
       asSubject('Cohort', { id: proposal.cohortId }),
     );
-    if (proposal.status !== ProposalStatus.OPEN) throw conflict('This proposal is closed', 'PROPOSAL_CLOSED');
-    await this.dataSource.manager.update(NormProposalEntity, { id: proposal.id }, { status: ProposalStatus.WITHDRAWN });
+    const withdrawn = await this.dataSource.manager.update(
+      NormProposalEntity,
+      { id: proposal.id, status: ProposalStatus.OPEN },
+      { status: ProposalStatus.WITHDRAWN },
+    );
+    if (!withdrawn.affected) throw conflict('This proposal is closed', 'PROPOSAL_CLOSED');
     proposal.status = ProposalStatus.WITHDRAWN;
     return this.toModels(user, [proposal]).then(([model]) => model);
   }
@@ -301,7 +312,11 @@ export class CharterService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!locked) throw notFound();
-      const proposals = await manager.findBy(NormProposalEntity, { id: In(ids), cohortId: cohort.id });
+      // Locked: a vote or withdrawal in flight waits, then sees the proposal closed.
+      const proposals = await manager.find(NormProposalEntity, {
+        where: { id: In(ids), cohortId: cohort.id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (proposals.length !== ids.length) throw badInput('proposalIds', 'names a proposal that is not in this cohort');
       const ordered = ids.map((id) => proposals.find((p) => p.id === id)!);
       const current = await manager.findOneByOrFail(CharterVersionEntity, {

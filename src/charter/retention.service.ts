@@ -7,12 +7,16 @@ import { PostEntity } from '../threads/post.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
 
 const BATCH = 1000;
+/** What an expired thread opening shows in place of its title. */
+export const EXPIRED_TITLE = '(opening past the retention period)';
 const DAY_MS = 86_400_000;
 
 export interface RetentionReport {
   cohorts: number;
   posts: number;
   threads: number;
+  /** Threads kept for their newer replies whose own opening text expired. */
+  openings: number;
 }
 
 /**
@@ -40,11 +44,12 @@ export class RetentionService {
          JOIN charter_versions v ON v.cohort_id = c.id AND v.version = c.charter_version
         WHERE v.retention_days IS NOT NULL`,
     );
-    const report: RetentionReport = { cohorts: cohorts.length, posts: 0, threads: 0 };
+    const report: RetentionReport = { cohorts: cohorts.length, posts: 0, threads: 0, openings: 0 };
     for (const { cohort_id: cohortId, retention_days: days } of cohorts) {
       const horizon = new Date(this.clock.now().getTime() - days * DAY_MS);
       report.posts += await this.inBatches(() => this.deletePosts(cohortId, horizon));
       report.threads += await this.inBatches(() => this.deleteThreads(cohortId, horizon));
+      report.openings += await this.inBatches(() => this.expireOpenings(cohortId, horizon));
     }
     return report;
   }
@@ -84,19 +89,37 @@ export class RetentionService {
   }
 
   /** One batch of threads with nothing newer than the horizon left in them. */
-  private async deleteThreads(cohortId: string, horizon: Date): Promise<number> {
-    const doomed = await this.dataSource.manager
-      .createQueryBuilder(ThreadEntity, 't')
-      .select('t.id')
-      .where('t.cohort_id = :cohortId AND t.created_at < :horizon', { cohortId, horizon })
-      .andWhere('NOT EXISTS (SELECT 1 FROM posts p WHERE p.thread_id = t.id)')
-      .limit(BATCH)
-      .getMany();
-    if (doomed.length > 0)
-      await this.dataSource.manager.delete(
-        ThreadEntity,
-        doomed.map((thread) => thread.id),
-      );
-    return doomed.length;
+  private deleteThreads(cohortId: string, horizon: Date): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      // Locked, so a reply arriving now waits and then finds the thread gone, not half-deleted.
+      const doomed = await manager
+        .createQueryBuilder(ThreadEntity, 't')
+        .select('t.id')
+        .where('t.cohort_id = :cohortId AND t.created_at < :horizon', { cohortId, horizon })
+        .andWhere('NOT EXISTS (SELECT 1 FROM posts p WHERE p.thread_id = t.id)')
+        .limit(BATCH)
+        .setLock('pessimistic_write')
+        .getMany();
+      if (doomed.length > 0)
+        await manager.delete(
+          ThreadEntity,
+          doomed.map((thread) => thread.id),
+        );
+      return doomed.length;
+    });
+  }
+
+  /** A thread kept alive by newer replies loses its own expired opening: title, body, tags. */
+  private async expireOpenings(cohortId: string, horizon: Date): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(ThreadEntity)
+      .set({ title: EXPIRED_TITLE, body: '', mentionedMembershipIds: [], tags: [] })
+      .where(
+        `id IN (SELECT id FROM threads WHERE cohort_id = :cohortId AND created_at < :horizon AND title <> :expired LIMIT ${BATCH})`,
+        { cohortId, horizon, expired: EXPIRED_TITLE },
+      )
+      .execute();
+    return result.affected ?? 0;
   }
 }

@@ -13,8 +13,7 @@ import { isUuid } from '../common/ids.js';
 import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { VendorAccess } from '../charter/charter-policy.js';
-import { CharterVersionEntity } from '../charter/charter.entity.js';
+import { vendorsShutOut } from '../charter/charter-versions.js';
 import { AuditService } from '../insights/audit.service.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { AccessService } from './access.service.js';
@@ -71,7 +70,7 @@ export class InvitationsService {
     if ((spaceIds.length > 0 || sessionIds.length > 0) && !GRANTED_ROLES.includes(input.role)) {
       throw badInput(spaceIds.length > 0 ? 'spaceIds' : 'sessionIds', 'grants apply only to SCHOLAR and VENDOR');
     }
-    if (input.role === CohortRole.VENDOR && (await this.vendorsShutOut(cohort.charterVersion, cohort.id))) {
+    if (input.role === CohortRole.VENDOR && (await vendorsShutOut(this.dataSource.manager, cohort.id))) {
       throw badInput('role', 'the cohort charter admits no vendors (vendorAccess NONE)');
     }
     if (input.accessExpiresAt && input.accessExpiresAt.getTime() <= now.getTime()) {
@@ -122,11 +121,6 @@ export class InvitationsService {
     if (sessionIds.length > 0) throw badInput('sessionIds', 'names a session that is not in this cohort');
   }
 
-  private async vendorsShutOut(version: number, cohortId: string): Promise<boolean> {
-    const charter = await this.dataSource.manager.findOneBy(CharterVersionEntity, { cohortId, version });
-    return charter?.vendorAccess === VendorAccess.NONE;
-  }
-
   private async refuseExistingMember(manager: EntityManager, cohortId: string, email: string, now: Date) {
     const existing = await manager
       .createQueryBuilder(MembershipEntity, 'm')
@@ -154,6 +148,9 @@ export class InvitationsService {
       if (!invitation) throw notFound('Invitation not found');
       const status = invitationStatus(invitation, now);
       if (status !== InvitationStatus.PENDING) throw conflict(...REFUSED[status]);
+      if (invitation.role === CohortRole.VENDOR && (await vendorsShutOut(manager, invitation.cohortId))) {
+        throw conflict('The cohort charter no longer admits vendors', 'VENDORS_NOT_ADMITTED');
+      }
 
       const user = caller
         ? await this.callerAccount(manager, caller, invitation)

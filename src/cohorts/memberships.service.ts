@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isInForce } from '../authz/ability.factory.js';
+import { vendorsShutOut } from '../charter/charter-versions.js';
 import { Clock } from '../common/clock.js';
-import { conflict, notFound } from '../common/errors.js';
+import { badInput, conflict, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
@@ -24,6 +25,9 @@ export class MembershipsService {
   async changeRole(user: AuthUser, membershipId: string, role: CohortRole): Promise<MembershipModel> {
     return this.manage(user, membershipId, 'update', async (manager, membership) => {
       if (membership.role === role) return membership;
+      if (role === CohortRole.VENDOR && (await vendorsShutOut(manager, membership.cohortId))) {
+        throw badInput('role', 'the cohort charter admits no vendors (vendorAccess NONE)');
+      }
       if (membership.role === CohortRole.FACILITATOR) await this.keepAFacilitator(manager, membership);
       const from = membership.role;
       membership.role = role;

@@ -33,8 +33,16 @@ export class ExportService {
   async exportThread(user: AuthUser, threadId: string): Promise<string> {
     const thread = await this.threads.readable(user, threadId);
     const { externalSharing } = await this.policy.current(thread.cohortId);
-    if (externalSharing === ExternalSharing.FORBIDDEN)
+    if (externalSharing === ExternalSharing.FORBIDDEN) {
+      await this.audit.recordDenied({
+        cohortId: thread.cohortId,
+        actorId: user.id,
+        subjectType: 'Thread',
+        subjectId: thread.id,
+        attempted: 'export',
+      });
       throw forbidden('The cohort charter forbids sharing outside the cohort');
+    }
     const anonymise = externalSharing === ExternalSharing.WITHOUT_ATTRIBUTION;
     const view = await this.threads.view(user, thread.cohortId, thread.id);
     const posts = await this.dataSource.manager.find(PostEntity, {
@@ -82,17 +90,28 @@ export class ExportService {
     return lines.join('\n');
   }
 
-  /** Replaces every member's display name (with or without "@") by a neutral phrase. */
+  /**
+   * Replaces every member's display name, and each word of it of three letters or more (a first
+   * name used alone), with or without "@", by a neutral phrase. Whole words only.
+   */
   private async scrubber(cohortId: string): Promise<(text: string) => string> {
     const members = await this.dataSource.manager.find(MembershipEntity, {
       where: { cohortId },
       relations: { user: true },
     });
-    const names = [...new Set(members.map((m) => m.user!.displayName).filter((name) => name.trim().length > 1))].sort(
-      (a, b) => b.length - a.length,
-    );
-    if (names.length === 0) return (text) => text;
-    const pattern = new RegExp(`@?(?:${names.map(escapeRegExp).join('|')})`, 'giu');
-    return (text) => text.replace(pattern, 'a participant');
+    const names = new Set<string>();
+    for (const member of members) {
+      const name = member.user!.displayName.normalize('NFKC').trim();
+      if (name.length > 1) names.add(name);
+      for (const word of name.split(/\s+/)) if ([...word].length >= 3) names.add(word);
+    }
+    if (names.size === 0) return (text) => text;
+    const alternatives = [...names]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|');
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])@?(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu');
+    // Compared in one Unicode form, so a name typed with combining accents is still found.
+    return (text) => text.normalize('NFKC').replace(pattern, 'a participant');
   }
 }

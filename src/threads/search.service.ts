@@ -122,9 +122,20 @@ export class SearchService {
         : [],
     ]);
     const reactions = await this.threads.reactionsOf(postIds, view.membershipId);
+    // Pseudonyms are numbered per thread, so each post is seen through its own thread's view.
+    const postViews = new Map(
+      await Promise.all(
+        [...new Set(posts.map((post) => post.threadId))].map(
+          async (threadId) => [threadId, await this.threads.view(user, cohortId, threadId)] as const,
+        ),
+      ),
+    );
     return new Map<string, ReturnType<ThreadsService['toThreadModel']> | ReturnType<ThreadsService['toPostModel']>>([
       ...threads.map((thread) => [thread.id, this.threads.toThreadModel(thread, view)] as const),
-      ...posts.map((post) => [post.id, this.threads.toPostModel(post, view, reactions.get(post.id))] as const),
+      ...posts.map(
+        (post) =>
+          [post.id, this.threads.toPostModel(post, postViews.get(post.threadId)!, reactions.get(post.id))] as const,
+      ),
     ]);
   }
 }
