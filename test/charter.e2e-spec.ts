@@ -282,6 +282,29 @@ describe('the charter enforced on content', () => {
     const first = await t.ok<Seen>(THREAD, { id: await c.thread() }, c.replier.token);
     expect(first.thread.author).toEqual({ displayName: 'Participant 1', ministry: null, country: null });
     expect(first.thread.posts.edges.map((e) => e.node.author?.displayName)).toEqual(['Participant 2', 'Participant 1']);
+    // In a thread the replier starts, the replier is Participant 1: pseudonyms do not carry over.
+    const { spaceId } = (
+      await t.ok<{ thread: { spaceId: string } }>(
+        'query ($id: ID!) { thread(id: $id) { spaceId } }',
+        { id: await c.thread() },
+        c.replier.token,
+      )
+    ).thread;
+    const theirs = (
+      await t.ok<{ startThread: { id: string } }>(
+        'mutation ($input: StartThreadInput!) { startThread(input: $input) { id } }',
+        { input: { spaceId, title: 'Other', body: 'b', kind: 'QUESTION' } },
+        c.replier.token,
+      )
+    ).startThread.id;
+    await t.ok(
+      'mutation ($input: ReplyInput!) { reply(input: $input) { id } }',
+      { input: { threadId: theirs, body: 'r' } },
+      c.author.token,
+    );
+    const second = await t.ok<Seen>(THREAD, { id: theirs }, c.scholar.token);
+    expect(second.thread.author?.displayName).toBe('Participant 1');
+    expect(second.thread.posts.edges.map((e) => e.node.author?.displayName)).toEqual(['Participant 2']);
     const asFacilitator = await t.ok<Seen>(THREAD, { id: await c.thread() }, c.facilitator.token);
     expect(asFacilitator.thread.author?.displayName).toBe(c.author.displayName);
   });
