@@ -172,6 +172,26 @@ describe('the co-created charter', () => {
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'PROPOSAL_CLOSED' });
   });
 
+  it('can set a retention period and lift it again with an explicit null', async () => {
+    const { cohortId, facilitator, members } = await cohortWith(1);
+    const policyAfter = async (policyChange: Record<string, unknown>) => {
+      const id = await propose(cohortId, members[0], { policyChange });
+      await vote(id, members[0], 'AGREE');
+      const res = await ratify(cohortId, facilitator, [id]);
+      for (const m of [facilitator, ...members]) {
+        const version = (res.data as { ratifyCharter: { version: number } }).ratifyCharter.version;
+        await t.ok(ACCEPT, { input: { cohortId, version } }, m.token);
+      }
+      return (res.data as { ratifyCharter: { policy: { retentionDays: number | null; attribution: string } } })
+        .ratifyCharter.policy;
+    };
+    expect((await policyAfter({ retentionDays: 90 })).retentionDays).toBe(90);
+    expect(await policyAfter({ retentionDays: null, attribution: null })).toMatchObject({
+      retentionDays: null,
+      attribution: 'CHATHAM_HOUSE',
+    });
+  });
+
   it('refuses a vendor invitation once the charter shuts vendors out', async () => {
     const { cohortId, facilitator, members } = await cohortWith(1);
     const proposalId = await propose(cohortId, members[0], { policyChange: { vendorAccess: 'NONE' } });

@@ -129,11 +129,11 @@ export class CharterService {
   /** Only the fields a proposal actually sets; an empty change is no change. */
   private cleanChange(input: Partial<Record<(typeof POLICY_FIELDS)[number], unknown>> | null): PolicyChange | null {
     if (!input) return null;
+    // Omitted fields stay as they are; an explicit null means "no limit" for retentionDays only.
     const change = Object.fromEntries(
-      POLICY_FIELDS.filter((field) => input[field] !== undefined && input[field] !== null).map((field) => [
-        field,
-        input[field],
-      ]),
+      POLICY_FIELDS.filter(
+        (field) => input[field] !== undefined && (input[field] !== null || field === 'retentionDays'),
+      ).map((field) => [field, input[field]]),
     ) as PolicyChange;
     return Object.keys(change).length > 0 ? change : null;
   }

@@ -179,7 +179,10 @@ export class CharterPolicyInput {
   @IsEnum(ExternalSharing)
   externalSharing?: ExternalSharing | null;
 
-  @Field(() => Int, { nullable: true, description: 'Days to keep content (1 to 3650).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days to keep content (1 to 3650); an explicit null keeps it forever.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
