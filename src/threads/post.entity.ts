@@ -8,8 +8,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import { UserEntity } from '../auth/user.entity.js';
-import { MembershipEntity } from '../cohorts/membership.entity.js';
+import { AuthoredEntity } from './authored.entity.js';
 import { ThreadEntity } from './thread.entity.js';
 
 /** A reply in a thread, possibly to another post of the same thread. */
@@ -17,13 +16,7 @@ import { ThreadEntity } from './thread.entity.js';
 @Index('ix_posts_thread_created', ['threadId', 'createdAt', 'id'])
 @Index('ix_posts_cohort', ['cohortId'])
 @Index('ix_posts_search', { synchronize: false })
-export class PostEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
+export class PostEntity extends AuthoredEntity {
   @Column({ type: 'uuid' })
   threadId!: string;
 
@@ -39,30 +32,8 @@ export class PostEntity {
   @JoinColumn({ name: 'parent_id' })
   parent?: Relation<PostEntity>;
 
-  @Column({ type: 'uuid' })
-  authorMembershipId!: string;
-
-  @ManyToOne(() => MembershipEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'author_membership_id' })
-  authorMembership?: Relation<MembershipEntity>;
-
-  @Column({ type: 'uuid' })
-  authorUserId!: string;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'author_user_id' })
-  authorUser?: Relation<UserEntity>;
-
-  /** Markdown as written; withheld from others while hidden, emptied when the author deletes it. */
-  @Column({ type: 'text' })
-  body!: string;
-
   @Column({ type: 'boolean', default: false })
   isInsight!: boolean;
-
-  /** Members of the same cohort the body mentions as "@Display Name". */
-  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
-  mentionedMembershipIds!: string[];
 
   @Column({ type: 'timestamptz', nullable: true })
   hiddenAt!: Date | null;
@@ -78,9 +49,6 @@ export class PostEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   editedAt!: Date | null;
-
-  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
-  createdAt!: Date;
 }
 
 /** Earlier bodies of an edited post, for facilitators. */

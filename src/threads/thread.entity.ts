@@ -1,15 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-} from 'typeorm';
-import { UserEntity } from '../auth/user.entity.js';
-import { MembershipEntity } from '../cohorts/membership.entity.js';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { AuthoredEntity } from './authored.entity.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 
 export enum ThreadKind {
@@ -30,13 +20,7 @@ export enum ThreadStatus {
 @Index('ix_threads_cohort', ['cohortId'])
 // Full-text search over title and body; created by its migration, left alone by schema sync.
 @Index('ix_threads_search', { synchronize: false })
-export class ThreadEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
+export class ThreadEntity extends AuthoredEntity {
   @Column({ type: 'uuid' })
   spaceId!: string;
 
@@ -44,26 +28,8 @@ export class ThreadEntity {
   @JoinColumn({ name: 'space_id' })
   space?: Relation<SpaceEntity>;
 
-  @Column({ type: 'uuid' })
-  authorMembershipId!: string;
-
-  @ManyToOne(() => MembershipEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'author_membership_id' })
-  authorMembership?: Relation<MembershipEntity>;
-
-  @Column({ type: 'uuid' })
-  authorUserId!: string;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'author_user_id' })
-  authorUser?: Relation<UserEntity>;
-
   @Column({ type: 'text' })
   title!: string;
-
-  /** Markdown as written. */
-  @Column({ type: 'text' })
-  body!: string;
 
   @Column({ type: 'enum', enum: ThreadKind, enumName: 'thread_kind' })
   kind!: ThreadKind;
@@ -86,11 +52,4 @@ export class ThreadEntity {
 
   @Column({ type: 'uuid', nullable: true })
   acceptedPostId!: string | null;
-
-  /** Members of the same cohort the body mentions as "@Display Name". */
-  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
-  mentionedMembershipIds!: string[];
-
-  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
-  createdAt!: Date;
 }
