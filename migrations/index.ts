@@ -1,3 +1,5 @@
+import { RealtimeEvents1795649125281 } from './1795649125281-RealtimeEvents.js';
+import { ExpertSessions1795647308595 } from './1795647308595-ExpertSessions.js';
 import { RepliesOutliveParents1795643601557 } from './1795643601557-RepliesOutliveParents.js';
 import { Charter1795642791887 } from './1795642791887-Charter.js';
 import { Mentions1795642344341 } from './1795642344341-Mentions.js';
@@ -16,4 +18,6 @@ export const MIGRATIONS: Function[] = [
   Mentions1795642344341,
   Charter1795642791887,
   RepliesOutliveParents1795643601557,
+  ExpertSessions1795647308595,
+  RealtimeEvents1795649125281,
 ];

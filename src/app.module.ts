@@ -22,8 +22,11 @@ import type { ConveneRequest, GraphQLContext } from './common/request-context.js
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
 import { EMBEDDED_POOL_SIZE } from './database/embedded-postgres.js';
+import { withoutUrlSecrets } from './common/log-redaction.js';
 import { GRAPHQL_SCHEMA_OPTIONS } from './graphql-schema.js';
 import { HealthModule } from './health/health.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 
 /** The modules that make up Convene's API; the schema emitter walks the same list. */
 export const DOMAIN_MODULES = [
@@ -33,6 +36,8 @@ export const DOMAIN_MODULES = [
   SpacesModule,
   ThreadsModule,
   NeedsModule,
+  SessionsModule,
+  RealtimeModule,
   InsightsModule,
   HealthModule,
 ];
@@ -65,6 +70,7 @@ export class AppModule {
               return id;
             },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: { req: withoutUrlSecrets },
           },
         }),
         TypeOrmModule.forRootAsync({

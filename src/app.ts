@@ -4,6 +4,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { ConveneIoAdapter } from './realtime/io-adapter.js';
 import type { Clock } from './common/clock.js';
 import type { AppConfig } from './config/config.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres.js';
@@ -45,6 +46,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     app.use(json({ limit: REQUEST_BODY_LIMIT }));
     app.use(bodyErrors);
     app.useLogger(app.get(Logger));
+    app.useWebSocketAdapter(new ConveneIoAdapter(app, config));
     app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
     await app.init();
     return {

@@ -43,6 +43,8 @@ const NON_CONTENT = new Set([
   'commentOnProposal',
   'ratifyCharter',
   'normProposals',
+  // Ending one's own calendar feed URL discloses nothing, and must work while the gate is shut.
+  'revokeCalendarFeed',
 ]);
 
 /** Fields of `Cohort` that are not content either; they are reached through `cohort(id)`. */
@@ -75,6 +77,19 @@ const KNOWN_CONTENT = [
   'unsupportNeed',
   'linkNeedToThread',
   'search',
+  'session',
+  'sessions',
+  'scheduleSession',
+  'updateSession',
+  'rsvp',
+  'askQuestion',
+  'upvoteQuestion',
+  'hideQuestion',
+  'markQuestionAnswered',
+  'setSessionState',
+  'setRecording',
+  'recordSessionOutcome',
+  'linkNeedToSession',
 ];
 
 const ACCEPT =
@@ -95,13 +110,18 @@ const CONTENT_TABLES = [
   'post_reactions',
   'needs',
   'need_supports',
+  'sessions',
+  'session_rsvps',
+  'session_questions',
+  'question_votes',
 ] as const;
 
-type IdKind = 'cohort' | 'space' | 'thread' | 'post' | 'need' | 'membership' | 'invitation' | 'proposal';
+type IdKind =
+  'cohort' | 'space' | 'thread' | 'post' | 'need' | 'session' | 'question' | 'membership' | 'invitation' | 'proposal';
 type Ids = Record<IdKind, string>;
 
 /** The kinds of object an ID argument is also tried with: everything that is cohort content. */
-const CONTENT_KINDS: IdKind[] = ['cohort', 'space', 'thread', 'post', 'need'];
+const CONTENT_KINDS: IdKind[] = ['cohort', 'space', 'thread', 'post', 'need', 'session', 'question'];
 
 /** Which object an ID slot names, by its name. */
 const SLOT_KINDS: Record<string, IdKind> = {
@@ -113,7 +133,13 @@ const SLOT_KINDS: Record<string, IdKind> = {
   parentId: 'post',
   acceptedPostId: 'post',
   needId: 'need',
+  needIds: 'need',
+  followUpThreadId: 'thread',
+  sessionId: 'session',
+  sessionIds: 'session',
+  questionId: 'question',
   membershipId: 'membership',
+  expertMembershipIds: 'membership',
   proposalId: 'proposal',
   proposalIds: 'proposal',
 };
@@ -125,6 +151,8 @@ const TYPE_KINDS: Record<string, IdKind> = {
   Thread: 'thread',
   Post: 'post',
   Need: 'need',
+  Session: 'session',
+  Question: 'question',
   Membership: 'membership',
   Invitation: 'invitation',
   NormProposal: 'proposal',
@@ -136,6 +164,8 @@ const STRING_VALUES: Record<string, string> = {
   ministry: 'education',
   password: 'a long enough passphrase',
   token: 'inv_unknown',
+  timeZone: 'Africa/Nairobi',
+  url: 'https://media.example/recording.mp4',
 };
 
 /**
@@ -286,8 +316,9 @@ describe('the charter gate on cohort content', () => {
 
   /**
    * One object of every kind in a cohort, made over GraphQL by a facilitator who has accepted the
-   * charter (with a reaction and a support, so that un-reacting and un-supporting have something
-   * to remove). `membership` is the bystander's: role changes and removals land on it.
+   * charter (with a reaction, a support, an RSVP and an upvote, so that operations undoing or
+   * changing them have something to act on). `membership` is the bystander's: role changes and
+   * removals land on it, and it fills expertMembershipIds.
    */
   const objectsIn = async (cohortId: string, owner: TestMember, bystander: TestMember): Promise<Ids> => {
     const ok = <T>(document: string, input: Record<string, unknown>) => t.ok<T>(document, { input }, owner.token);
@@ -317,6 +348,29 @@ describe('the charter gate on cohort content', () => {
       )
     ).submitNeed.id;
     await ok('mutation ($input: SupportNeedInput!) { supportNeed(input: $input) { id } }', { needId: need });
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const session = (
+      await ok<{ scheduleSession: { id: string } }>(
+        'mutation ($input: ScheduleSessionInput!) { scheduleSession(input: $input) { id } }',
+        {
+          cohortId,
+          title: 'E-procurement clinic',
+          abstract: 'Lessons from three rollouts',
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        },
+      )
+    ).scheduleSession.id;
+    await ok('mutation ($input: RsvpInput!) { rsvp(input: $input) { id } }', { sessionId: session, status: 'MAYBE' });
+    const question = (
+      await ok<{ askQuestion: { id: string } }>(
+        'mutation ($input: AskQuestionInput!) { askQuestion(input: $input) { id } }',
+        { sessionId: session, body: 'How long did the rollout take?' },
+      )
+    ).askQuestion.id;
+    await ok('mutation ($input: UpvoteQuestionInput!) { upvoteQuestion(input: $input) { id } }', {
+      questionId: question,
+    });
     const invitation = (
       await ok<{ invite: { id: string } }>('mutation ($input: InviteInput!) { invite(input: $input) { id } }', {
         cohortId,
@@ -335,6 +389,8 @@ describe('the charter gate on cohort content', () => {
       thread,
       post,
       need,
+      session,
+      question,
       membership: bystander.membershipId,
       invitation,
       proposal,

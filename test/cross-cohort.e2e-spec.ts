@@ -15,6 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { InvitationEntity } from '../src/cohorts/invitation.entity.js';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { NeedEntity } from '../src/needs/need.entity.js';
+import { QuestionEntity, QuestionVoteEntity } from '../src/sessions/question.entity.js';
+import { SessionEntity, SessionRsvpEntity } from '../src/sessions/session.entity.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { PostEntity } from '../src/threads/post.entity.js';
 import { ThreadEntity, ThreadKind } from '../src/threads/thread.entity.js';
@@ -32,6 +34,8 @@ const STRING_VALUES: Record<string, string> = {
   ministry: 'education',
   password: 'a long enough passphrase',
   token: 'inv_unknown',
+  timeZone: 'Africa/Nairobi',
+  url: 'https://media.example/recording.mp4',
 };
 
 function sample(type: GraphQLInputType, name: string, idValue: string | null): unknown {
@@ -101,12 +105,14 @@ function casesFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unkno
 describe('ids of another cohort answer as ids that do not exist', () => {
   let t: TestApp;
   let token: string;
+  let cohortA: string;
   let foreignIds: Record<string, string>;
   let cases: Case[];
 
   beforeAll(async () => {
     t = await startTestApp();
     const a = await newCohort(t);
+    cohortA = a.id;
     token = (await newMember(t, a.id, { role: 'FACILITATOR' })).token;
     const b = await newCohort(t);
     const bFacilitator = await newMember(t, b.id, { role: 'FACILITATOR' });
@@ -141,7 +147,25 @@ describe('ids of another cohort answer as ids that do not exist', () => {
       authorUserId: bMember.id,
       body: 'b post',
     });
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const session = await t.dataSource.getRepository(SessionEntity).save({
+      cohortId: b.id,
+      title: 'B session',
+      abstract: 'b',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      createdById: bFacilitator.id,
+    });
+    const question = await t.dataSource.getRepository(QuestionEntity).save({
+      cohortId: b.id,
+      sessionId: session.id,
+      authorMembershipId: bMember.membershipId,
+      authorUserId: bMember.id,
+      body: 'B question',
+    });
     foreignIds = {
+      session: session.id,
+      question: question.id,
       thread: thread.id,
       post: post.id,
       space: space.id,
@@ -168,14 +192,24 @@ describe('ids of another cohort answer as ids that do not exist', () => {
   });
   afterAll(() => t.close());
 
-  const snapshot = async () => ({
-    memberships: await t.dataSource
-      .getRepository(MembershipEntity)
-      .find({ where: { cohortId: foreignIds.cohort }, order: { id: 'ASC' } }),
-    invitations: await t.dataSource
-      .getRepository(InvitationEntity)
-      .find({ where: { cohortId: foreignIds.cohort }, order: { id: 'ASC' } }),
-  });
+  const snapshot = async () => {
+    const inB = <E extends { id: string; cohortId: string }>(entity: new () => E) =>
+      t.dataSource
+        .getRepository<E>(entity)
+        .createQueryBuilder('x')
+        .where('x.cohort_id = :cohortId', { cohortId: foreignIds.cohort })
+        .orderBy('x.id', 'ASC')
+        .getMany();
+    return {
+      memberships: await inB(MembershipEntity),
+      invitations: await inB(InvitationEntity),
+      needs: await inB(NeedEntity),
+      sessions: await inB(SessionEntity),
+      rsvps: await inB(SessionRsvpEntity),
+      questions: await inB(QuestionEntity),
+      votes: await t.dataSource.getRepository(QuestionVoteEntity).countBy({ questionId: foreignIds.question }),
+    };
+  };
 
   it('covers every ID argument in the schema', () => {
     const labels = cases.map((c) => c.label);
@@ -188,6 +222,24 @@ describe('ids of another cohort answer as ids that do not exist', () => {
         'revokeInvitation(id)',
         'auditLog(cohortId)',
         'invitations(cohortId)',
+        'invite(input.sessionIds)',
+        'session(id)',
+        'sessions(cohortId)',
+        'scheduleSession(input.cohortId)',
+        'scheduleSession(input.expertMembershipIds)',
+        'scheduleSession(input.needIds)',
+        'scheduleSession(input.followUpThreadId)',
+        'updateSession(input.sessionId)',
+        'rsvp(input.sessionId)',
+        'askQuestion(input.sessionId)',
+        'upvoteQuestion(input.questionId)',
+        'hideQuestion(input.questionId)',
+        'markQuestionAnswered(input.questionId)',
+        'setSessionState(input.sessionId)',
+        'setRecording(input.sessionId)',
+        'recordSessionOutcome(input.sessionId)',
+        'linkNeedToSession(input.needId)',
+        'linkNeedToSession(input.sessionId)',
       ]),
     );
   });
@@ -210,5 +262,60 @@ describe('ids of another cohort answer as ids that do not exist', () => {
     }
     expect(compared).toBe(cases.length * Object.keys(foreignIds).length);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses ids of another cohort nested in an input of its own cohort as missing ids, granting nothing', async () => {
+    const schedule = 'mutation ($input: ScheduleSessionInput!) { scheduleSession(input: $input) { id } }';
+    const update = 'mutation ($input: UpdateSessionInput!) { updateSession(input: $input) { id } }';
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const input = {
+      cohortId: cohortA,
+      title: 'A session',
+      abstract: 'a',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+    };
+    const own = (await t.ok<{ scheduleSession: { id: string } }>(schedule, { input }, token)).scheduleSession.id;
+    // An expert of cohort B: granting it a session of A would let it in.
+    const bScholar = await newMember(t, foreignIds.cohort, { role: 'SCHOLAR' });
+    const invite = 'mutation ($input: InviteInput!) { invite(input: $input) { id } }';
+    const invitation = {
+      cohortId: cohortA,
+      email: 'expert@uni.example',
+      role: 'SCHOLAR',
+      ministry: 'academia',
+      country: 'KE',
+    };
+    const slots = [
+      { field: 'sessionIds', foreign: foreignIds.session, doc: invite, base: invitation, list: true },
+      { field: 'expertMembershipIds', foreign: bScholar.membershipId, doc: schedule, base: input, list: true },
+      { field: 'needIds', foreign: foreignIds.need, doc: schedule, base: input, list: true },
+      { field: 'followUpThreadId', foreign: foreignIds.thread, doc: schedule, base: input, list: false },
+      {
+        field: 'expertMembershipIds',
+        foreign: bScholar.membershipId,
+        doc: update,
+        base: { sessionId: own },
+        list: true,
+      },
+    ];
+    const before = await snapshot();
+    for (const slot of slots) {
+      const call = (id: string) =>
+        t.gql(slot.doc, { input: { ...slot.base, [slot.field]: slot.list ? [id] : id } }, token);
+      const missing = await call(randomUUID());
+      const foreign = await call(slot.foreign);
+      expect(missing.errors?.map((e) => e.extensions)).toEqual([
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field: slot.field }),
+      ]);
+      expect({ field: slot.field, data: foreign.data, errors: foreign.errors }).toEqual({
+        field: slot.field,
+        data: missing.data,
+        errors: missing.errors,
+      });
+    }
+    expect(await snapshot()).toEqual(before);
+    const sessionsOfA = await t.dataSource.getRepository(SessionEntity).findBy({ cohortId: cohortA });
+    expect(sessionsOfA.map((s) => [s.id, s.expertMembershipIds, s.followUpThreadId])).toEqual([[own, [], null]]);
   });
 });

@@ -62,4 +62,16 @@ describe('errors', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.info.database.status).toBe('up');
   });
+
+  it('answers unknown routes and undecodable paths with JSON, never a stack page', async () => {
+    for (const [path, status] of [
+      ['/no-such-route', 404],
+      ['/calendar/%E0%A4%A.ics', 400],
+    ] as const) {
+      const res = await t.http().get(path);
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect(res.text).not.toMatch(/at \w+ \(|node_modules|<html/i);
+    }
+  });
 });

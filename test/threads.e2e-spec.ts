@@ -274,7 +274,8 @@ describe('threads and posts', () => {
       const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
       try {
         await work();
-        return spy.mock.calls.length;
+        // The realtime dispatcher polls its outbox in the background; those are not the request's.
+        return spy.mock.calls.filter(([sql]) => !String(sql).includes('realtime_')).length;
       } finally {
         spy.mockRestore();
       }

@@ -26,6 +26,7 @@ export class AuthGuard implements CanActivate {
       throw forbidden();
     }
     if (policy.kind === 'public') return true;
+    if (context.getType() === 'ws') return this.socketMay(context, policy);
 
     const request = requestOf(context);
     const user = await this.authenticateOnce(request);
@@ -43,6 +44,14 @@ export class AuthGuard implements CanActivate {
         if (user.platformRole !== 'ADMIN') throw forbidden('Only the platform admin may do this');
         return true;
     }
+  }
+
+  /** Sockets are authenticated once, at the handshake; the account is on the socket. */
+  private socketMay(context: ExecutionContext, policy: Policy): boolean {
+    const user = context.switchToWs().getClient<{ data?: { user?: AuthUser } }>().data?.user;
+    if (!user) throw unauthenticated();
+    if (policy.kind === 'platformAdmin' && user.platformRole !== 'ADMIN') throw forbidden();
+    return true;
   }
 
   private authenticateOnce(request: ConveneRequest): Promise<AuthUser | null> {

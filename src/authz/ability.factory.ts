@@ -23,7 +23,15 @@ export type Action =
   | 'propose'
   | 'vote'
   | 'ratify'
-  | 'withdraw';
+  | 'withdraw'
+  /** Sessions: answer whether one attends. */
+  | 'rsvp'
+  /** Sessions: ask and upvote questions. */
+  | 'ask'
+  /** Sessions: read the outcome summary and takeaways the facilitator records afterwards. */
+  | 'readOutcome'
+  /** Questions: mark answered (facilitators and the session's speakers). */
+  | 'answer';
 
 type Subjects = SubjectType | { [K in SubjectType]: SubjectShapes[K] & ForcedSubject<K> }[SubjectType];
 
@@ -95,26 +103,37 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
       can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
       can('moderate', 'Post', { cohortId });
       can(['read', 'create', 'support', 'link'], 'Need', { cohortId });
+      can(['create', 'read', 'update', 'moderate', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId });
+      can(['answer', 'moderate'], 'Question', { cohortId });
       break;
     case 'MEMBER':
       admitToAudience(can, membership, ['read', 'post']);
       can(['resolve', 'markInsight'], 'Thread', { cohortId, authorUserId: userId });
       can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
       can(['read', 'create', 'support'], 'Need', { cohortId });
+      can(['read', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId });
       break;
     case 'SCHOLAR':
       can(['read', 'post'], 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });
       can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
+      can(['read', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId, id: { $in: membership.grantedSessionIds } });
+      can('answer', 'Question', { cohortId, sessionExpertMembershipIds: membership.id });
       break;
     case 'OBSERVER':
       // Observers read, never write, and only while the charter admits observers.
       if (membership.observersAllowed) {
         admitToAudience(can, membership, ['read']);
         can('read', 'Need', { cohortId });
+        can(['read', 'rsvp', 'readOutcome'], 'Session', { cohortId });
       }
       break;
     case 'VENDOR':
-      // Vendors see granted sessions only (with expert sessions), unless the charter shuts them out.
+      // Vendors see their granted sessions and nothing members said among themselves: no spaces,
+      // needs, or session outcomes; nothing at all when the charter shuts vendors out.
+      if (!membership.vendorsShutOut) {
+        can(['read', 'rsvp'], 'Session', { cohortId, id: { $in: membership.grantedSessionIds } });
+        can('answer', 'Question', { cohortId, sessionExpertMembershipIds: membership.id });
+      }
       break;
   }
 }

@@ -51,6 +51,20 @@ export interface PostSubject {
   authorUserId: string;
 }
 
+export interface SessionSubject {
+  id: string;
+  cohortId: string;
+}
+
+export interface QuestionSubject {
+  id: string;
+  cohortId: string;
+  sessionId: string;
+  authorUserId: string;
+  /** The session's speakers, who may mark its questions answered. */
+  sessionExpertMembershipIds: string[];
+}
+
 export interface SubjectShapes {
   Cohort: CohortSubject;
   Membership: MembershipSubject;
@@ -62,6 +76,8 @@ export interface SubjectShapes {
   Post: PostSubject;
   Charter: CharterSubject;
   Proposal: ProposalSubject;
+  Session: SessionSubject;
+  Question: QuestionSubject;
 }
 
 export type SubjectType = keyof SubjectShapes;
@@ -78,10 +94,13 @@ export interface ActorMembership {
   cohortId: string;
   role: CohortRole;
   status: 'ACTIVE' | 'REMOVED';
+  /** When access ends: the membership's own end, or for experts the end of their last session. */
   accessExpiresAt: Date | null;
   ministry: string;
   /** Spaces a SCHOLAR was granted. */
   grantedSpaceIds: string[];
+  /** Sessions a SCHOLAR or VENDOR was granted. */
+  grantedSessionIds: string[];
   /** Whether the member accepted the charter version in force; content waits until they have. */
   charterAccepted: boolean;
   /** The charter in force admits observers to content. */

@@ -1,3 +1,4 @@
+import { CohortScopedEntity } from '../cohorts/cohort-scoped.entity.js';
 import {
   Column,
   CreateDateColumn,
@@ -10,23 +11,12 @@ import {
   type Relation,
   UpdateDateColumn,
 } from 'typeorm';
-import { CohortEntity } from '../cohorts/cohort.entity.js';
 import { Attribution, ExternalSharing, Permission, VendorAccess } from './charter-policy.js';
 
 /** One ratified version of a cohort's charter: its policy, with its norms in `charter_norms`. */
 @Entity('charter_versions')
 @Index('uq_charter_versions_cohort_version', ['cohortId', 'version'], { unique: true })
-export class CharterVersionEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
-  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'cohort_id' })
-  cohort?: Relation<CohortEntity>;
-
+export class CharterVersionEntity extends CohortScopedEntity {
   @Column({ type: 'int' })
   version!: number;
 
@@ -96,17 +86,7 @@ export enum VotePosition {
 /** A proposed norm, possibly with a change to the policy, put to the full members' vote. */
 @Entity('norm_proposals')
 @Index('ix_norm_proposals_cohort_created', ['cohortId', 'createdAt', 'id'])
-export class NormProposalEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
-  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'cohort_id' })
-  cohort?: Relation<CohortEntity>;
-
+export class NormProposalEntity extends CohortScopedEntity {
   @Column({ type: 'uuid' })
   proposerMembershipId!: string;
 

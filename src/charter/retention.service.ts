@@ -3,6 +3,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { QuestionEntity } from '../sessions/question.entity.js';
 import { PostEntity } from '../threads/post.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
 
@@ -17,11 +18,13 @@ export interface RetentionReport {
   threads: number;
   /** Threads kept for their newer replies whose own opening text expired. */
   openings: number;
+  /** Session questions, with their upvotes. */
+  questions: number;
 }
 
 /**
- * Enforces `retentionDays`: posts older than the horizon are deleted for good, and so are threads
- * whose every word is older than it. Runs hourly, in batches, each batch in its own transaction.
+ * Enforces `retentionDays`: posts and session questions older than the horizon are deleted for
+ * good, and so are threads whose every word is older than it. Runs hourly, in batches, each batch in its own transaction.
  */
 @Injectable()
 export class RetentionService {
@@ -35,7 +38,8 @@ export class RetentionService {
   @Cron(CronExpression.EVERY_HOUR)
   async scheduled(): Promise<void> {
     const report = await this.purge();
-    if (report.posts + report.threads > 0) this.logger.log(report, 'Retention: deleted content past its horizon');
+    if (report.posts + report.threads + report.questions > 0)
+      this.logger.log(report, 'Retention: deleted content past its horizon');
   }
 
   async purge(): Promise<RetentionReport> {
@@ -44,12 +48,13 @@ export class RetentionService {
          JOIN charter_versions v ON v.cohort_id = c.id AND v.version = c.charter_version
         WHERE v.retention_days IS NOT NULL`,
     );
-    const report: RetentionReport = { cohorts: cohorts.length, posts: 0, threads: 0, openings: 0 };
+    const report: RetentionReport = { cohorts: cohorts.length, posts: 0, threads: 0, openings: 0, questions: 0 };
     for (const { cohort_id: cohortId, retention_days: days } of cohorts) {
       const horizon = new Date(this.clock.now().getTime() - days * DAY_MS);
       report.posts += await this.inBatches(() => this.deletePosts(cohortId, horizon));
       report.threads += await this.inBatches(() => this.deleteThreads(cohortId, horizon));
       report.openings += await this.inBatches(() => this.expireOpenings(cohortId, horizon));
+      report.questions += await this.inBatches(() => this.deleteQuestions(cohortId, horizon));
     }
     return report;
   }
@@ -107,6 +112,20 @@ export class RetentionService {
         );
       return doomed.length;
     });
+  }
+
+  /** One batch of old session questions; their upvotes go with them. */
+  private async deleteQuestions(cohortId: string, horizon: Date): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(QuestionEntity)
+      .where(
+        `id IN (SELECT id FROM session_questions WHERE cohort_id = :cohortId AND created_at < :horizon LIMIT ${BATCH})`,
+        { cohortId, horizon },
+      )
+      .execute();
+    return result.affected ?? 0;
   }
 
   /** A thread kept alive by newer replies loses its own expired opening: title, body, tags. */

@@ -9,12 +9,13 @@ import { charterNotAccepted, forbidden, notFound } from '../common/errors.js';
 import { Permission, VendorAccess } from '../charter/charter-policy.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { AccessWindow } from './access-window.js';
 import { MembershipEntity } from './membership.entity.js';
 
 type Subject = Parameters<AppAbility['can']>[1];
 
 /** Subjects that are cohort content, behind the charter gate. */
-const CONTENT_SUBJECTS: SubjectType[] = ['Space', 'Thread', 'Post', 'Need'];
+const CONTENT_SUBJECTS: SubjectType[] = ['Space', 'Thread', 'Post', 'Need', 'Session', 'Question'];
 
 interface MembershipRow {
   id: string;
@@ -24,6 +25,7 @@ interface MembershipRow {
   access_expires_at: Date | null;
   ministry: string;
   granted_space_ids: string[];
+  granted_session_ids: string[];
   charter_accepted: boolean;
   observers: Permission;
   vendor_access: VendorAccess;
@@ -43,6 +45,7 @@ export class AccessService {
     @InjectRepository(MembershipEntity) private readonly memberships: Repository<MembershipEntity>,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly window: AccessWindow,
   ) {}
 
   async abilityFor(user: AuthUser): Promise<AppAbility> {
@@ -82,9 +85,10 @@ export class AccessService {
         'm.cohort_id AS cohort_id',
         'm.role AS role',
         'm.status AS status',
-        'm.access_expires_at AS access_expires_at',
+        `${this.window.endsAtSql('m')} AS access_expires_at`,
         'm.ministry AS ministry',
         'm.granted_space_ids AS granted_space_ids',
+        'm.granted_session_ids AS granted_session_ids',
         'm.accepted_charter_version >= c.charter_version AS charter_accepted',
         'v.observers AS observers',
         'v.vendor_access AS vendor_access',
@@ -99,6 +103,7 @@ export class AccessService {
       accessExpiresAt: row.access_expires_at,
       ministry: row.ministry,
       grantedSpaceIds: row.granted_space_ids,
+      grantedSessionIds: row.granted_session_ids,
       charterAccepted: row.charter_accepted,
       observersAllowed: row.observers === Permission.ALLOWED,
       vendorsShutOut: row.vendor_access === VendorAccess.NONE,
@@ -111,7 +116,7 @@ export class AccessService {
   }
 
   /**
-   * Cohort content (spaces, threads, posts, needs, search, and later sessions) waits until the
+   * Cohort content (spaces, threads, posts, needs, search, sessions and their questions) waits until the
    * caller has accepted the charter in force: CHARTER_NOT_ACCEPTED, not a silent empty answer.
    */
   async requireCharterAccepted(user: AuthUser, cohortId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuditModule } from '../insights/audit.module.js';
+import { AccessWindow } from './access-window.js';
 import { AccessService } from './access.service.js';
 import { CohortEntity } from './cohort.entity.js';
 import { CohortsResolver } from './cohorts.resolver.js';
@@ -16,6 +17,7 @@ import { MembershipsService } from './memberships.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([CohortEntity, MembershipEntity, InvitationEntity]), AuthModule, AuditModule],
   providers: [
+    AccessWindow,
     AccessService,
     CohortsService,
     MembershipsService,
@@ -25,6 +27,6 @@ import { MembershipsService } from './memberships.service.js';
     UserMembershipsResolver,
     InvitationsResolver,
   ],
-  exports: [AccessService, CohortsService],
+  exports: [AccessService, AccessWindow, CohortsService],
 })
 export class CohortsModule {}

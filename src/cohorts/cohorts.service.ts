@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
 import { DataSource, Repository } from 'typeorm';
-import { type AppAbility, isInForce } from '../authz/ability.factory.js';
+import type { AppAbility } from '../authz/ability.factory.js';
 import { accessibleBy } from '../authz/sql-conditions.js';
 import { Clock } from '../common/clock.js';
 import { isUuid } from '../common/ids.js';
@@ -10,6 +10,7 @@ import { notFound } from '../common/errors.js';
 import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { AccessWindow } from './access-window.js';
 import { AccessService } from './access.service.js';
 import { MembershipStatus } from './cohort-role.js';
 import { writeFirstCharter } from '../charter/charter-versions.js';
@@ -29,6 +30,7 @@ export class CohortsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly window: AccessWindow,
   ) {}
 
   async create(user: AuthUser, input: { name: string; purpose: string }): Promise<CohortEntity> {
@@ -87,10 +89,9 @@ export class CohortsService {
       .where('m.cohort_id = :cohortId', { cohortId })
       .andWhere('m.status = :status', { status })
       // A member whose access window has closed is an outsider again, so no longer listed as active.
-      .andWhere(
-        status === MembershipStatus.ACTIVE ? '(m.access_expires_at IS NULL OR m.access_expires_at > :now)' : 'TRUE',
-        { now: this.clock.now() },
-      )
+      .andWhere(status === MembershipStatus.ACTIVE ? this.window.inForceSql('m') : 'TRUE', {
+        windowNow: this.clock.now(),
+      })
       .andWhere(allowed.sql, allowed.params);
     return keysetPage(
       query,
@@ -104,15 +105,14 @@ export class CohortsService {
   /** The caller's memberships that are in force, with their cohorts. */
   async membershipsOf(user: AuthUser): Promise<{ membership: MembershipModel; cohort: CohortEntity }[]> {
     const ability = await this.access.abilityFor(user);
-    const rows = await this.memberships.find({
-      where: { userId: user.id, status: MembershipStatus.ACTIVE },
-      relations: { cohort: true },
-      order: { createdAt: 'ASC' },
-    });
-    const now = this.clock.now();
-    return rows
-      .filter((row) => isInForce(row, now))
-      .map((row) => ({ membership: toMembershipModel(row, ability), cohort: row.cohort! }));
+    const rows = await this.memberships
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.cohort', 'c')
+      .where('m.user_id = :userId', { userId: user.id })
+      .andWhere(this.window.inForceSql('m'), { windowNow: this.clock.now() })
+      .orderBy('m.created_at', 'ASC')
+      .getMany();
+    return rows.map((row) => ({ membership: toMembershipModel(row, ability), cohort: row.cohort! }));
   }
 
   findCohort(id: string): Promise<CohortEntity | null> {

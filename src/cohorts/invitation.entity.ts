@@ -1,30 +1,11 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-} from 'typeorm';
-import { CohortEntity } from './cohort.entity.js';
+import { CohortScopedEntity } from './cohort-scoped.entity.js';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
 import { CohortRole } from './cohort-role.js';
 
 /** An invitation to one cohort for one email address; only the token's hash is kept. */
 @Entity('invitations')
 @Index('ix_invitations_cohort_created', ['cohortId', 'createdAt', 'id'])
-export class InvitationEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
-  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'cohort_id' })
-  cohort?: Relation<CohortEntity>;
-
+export class InvitationEntity extends CohortScopedEntity {
   /** Lower-cased; only the account with this email may accept. */
   @Column({ type: 'text' })
   email!: string;

@@ -13,6 +13,8 @@ import { isUuid } from '../common/ids.js';
 import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { SessionEntity, SessionState } from '../sessions/session.entity.js';
+import { AccessWindow } from './access-window.js';
 import { vendorsShutOut } from '../charter/charter-versions.js';
 import { AuditService } from '../insights/audit.service.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
@@ -57,6 +59,7 @@ export class InvitationsService {
     private readonly auth: AuthService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly window: AccessWindow,
   ) {}
 
   async invite(user: AuthUser, input: InviteInput): Promise<InvitationModel> {
@@ -109,16 +112,19 @@ export class InvitationsService {
     return toInvitationModel(invitation, now, token);
   }
 
-  /**
-   * Granted spaces and sessions must belong to this cohort. Sessions arrive with the expert
-   * sessions feature; until then no id can name one, so a session grant is refused.
-   */
+  /** Granted spaces and sessions must belong to this cohort; a session must not be over or cancelled. */
   private async validateGrants(manager: EntityManager, cohortId: string, spaceIds: string[], sessionIds: string[]) {
     const spaces = new Set(spaceIds);
     if (spaces.size > 0 && (await manager.countBy(SpaceEntity, { cohortId, id: In([...spaces]) })) !== spaces.size) {
       throw badInput('spaceIds', 'names a space that is not in this cohort');
     }
-    if (sessionIds.length > 0) throw badInput('sessionIds', 'names a session that is not in this cohort');
+    const sessions = new Set(sessionIds);
+    if (sessions.size === 0) return;
+    const found = await manager.findBy(SessionEntity, { cohortId, id: In([...sessions]) });
+    if (found.length !== sessions.size) throw badInput('sessionIds', 'names a session that is not in this cohort');
+    if (found.some((session) => session.state === SessionState.ENDED || session.state === SessionState.CANCELLED)) {
+      throw badInput('sessionIds', 'names a session that has ended or was cancelled');
+    }
   }
 
   private async refuseExistingMember(manager: EntityManager, cohortId: string, email: string, now: Date) {
@@ -126,8 +132,9 @@ export class InvitationsService {
       .createQueryBuilder(MembershipEntity, 'm')
       .innerJoin('m.user', 'u')
       .where('m.cohort_id = :cohortId AND u.email = :email', { cohortId, email })
+      .andWhere(this.window.inForceSql('m'), { windowNow: now })
       .getOne();
-    if (existing && isInForce(existing, now)) {
+    if (existing) {
       throw conflict('This person is already a member of the cohort', 'ALREADY_MEMBER');
     }
   }
@@ -207,12 +214,13 @@ export class InvitationsService {
       where: { cohortId: invitation.cohortId, userId },
       lock: { mode: 'pessimistic_write' },
     });
-    if (existing && isInForce(existing, now)) {
+    const accessEndsAt = existing ? await this.window.endsAt(manager, existing.id) : null;
+    if (existing && isInForce({ status: existing.status, accessExpiresAt: accessEndsAt }, now)) {
       throw conflict('You are already a member of this cohort', 'ALREADY_MEMBER');
     }
     // Only an invitation issued after access ended can bring a member back: an older one still
     // pending must not undo a removal or reopen a closed access window.
-    const endedAt = existing ? (existing.removedAt ?? existing.accessExpiresAt) : null;
+    const endedAt = existing ? (existing.removedAt ?? accessEndsAt) : null;
     if (endedAt && invitation.createdAt.getTime() <= endedAt.getTime()) {
       throw conflict('This invitation was issued before your access ended; ask for a new one', 'INVITATION_SUPERSEDED');
     }

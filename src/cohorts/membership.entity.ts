@@ -1,3 +1,4 @@
+import { CohortScopedEntity } from './cohort-scoped.entity.js';
 import {
   Column,
   CreateDateColumn,
@@ -5,28 +6,16 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
-  PrimaryGeneratedColumn,
   type Relation,
   UpdateDateColumn,
 } from 'typeorm';
 import { UserEntity } from '../auth/user.entity.js';
 import { CohortRole, MembershipStatus } from './cohort-role.js';
-import { CohortEntity } from './cohort.entity.js';
 
 @Entity('memberships')
 @Index('uq_memberships_cohort_user', ['cohortId', 'userId'], { unique: true })
 @Index('ix_memberships_cohort_created', ['cohortId', 'createdAt', 'id'])
-export class MembershipEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
-  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'cohort_id' })
-  cohort?: Relation<CohortEntity>;
-
+export class MembershipEntity extends CohortScopedEntity {
   @Index('ix_memberships_user_id')
   @Column({ type: 'uuid' })
   userId!: string;

@@ -3,6 +3,7 @@ import { GqlArgumentsHost, type GqlExceptionFilter } from '@nestjs/graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode } from './errors.js';
 import type { GraphQLContext } from './request-context.js';
@@ -75,10 +76,32 @@ export function toGraphQLError(error: unknown, requestId?: unknown): GraphQLErro
 @Catch()
 export class GraphQLExceptionFilter implements GqlExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<string>() === 'http') return httpError(error, host);
     if (host.getType<string>() !== 'graphql') throw error;
     const context = GqlArgumentsHost.create(host).getContext<GraphQLContext | undefined>();
     return toGraphQLError(error, context?.req?.id);
   }
+}
+
+/**
+ * Plain HTTP routes (health, calendar feeds, unknown paths) answer JSON with the status and a
+ * short message, never Express's HTML page with a stack trace.
+ */
+function httpError(error: unknown, host: ArgumentsHost): void {
+  const http = host.switchToHttp();
+  const response = http.getResponse<Response>();
+  const request = http.getRequest<{ id?: unknown }>();
+  if (response.headersSent) return;
+  if (error instanceof HttpException) {
+    // Nest's own shape: `{ statusCode, message }`, or the body a route chose (readiness details).
+    const body = error.getResponse();
+    response
+      .status(error.getStatus())
+      .json(typeof body === 'object' ? body : { statusCode: error.getStatus(), message: error.message });
+    return;
+  }
+  const safe = internal(error, request.id);
+  response.status(500).json({ statusCode: 500, message: safe.message });
 }
 
 /** Last stop before an error leaves the server: contract codes only, safe extensions only. */

@@ -18,6 +18,10 @@ export interface AppConfig {
   runMigrations: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   invitationTtlSeconds: number;
+  /** How long a session-only expert keeps access after their last granted session ends. */
+  expertAccessGraceSeconds: number;
+  /** How long realtime events are kept for replay (`since`). */
+  realtimeReplaySeconds: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -71,12 +75,13 @@ function positiveInt(env: Env, name: string, fallback: number): number {
 }
 
 /** Durations are whole seconds, or a number with s, m, h or d ("12h", "14d"). */
-export function parseDuration(env: Env, name: string, fallback: string): number {
+export function parseDuration(env: Env, name: string, fallback: string, { allowZero = false } = {}): number {
   const raw = value(env, name) ?? fallback;
   const match = /^(\d+)([smhd]?)$/.exec(raw);
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : 0;
-  if (!match || seconds <= 0) {
-    throw new ConfigError(name, `must be a positive duration such as 3600, 90m, 12h or 14d (got "${raw}")`);
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : -1;
+  if (!match || seconds < 0 || (seconds === 0 && !allowZero)) {
+    const kind = allowZero ? 'duration' : 'positive duration';
+    throw new ConfigError(name, `must be a ${kind} such as 3600, 90m, 12h or 14d (got "${raw}")`);
   }
   return seconds;
 }
@@ -157,6 +162,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...admin(env),
     tokenTtlSeconds: parseDuration(env, 'TOKEN_TTL', '12h'),
     invitationTtlSeconds: parseDuration(env, 'INVITATION_TTL', '14d'),
+    expertAccessGraceSeconds: parseDuration(env, 'EXPERT_ACCESS_GRACE', '0', { allowZero: true }),
+    realtimeReplaySeconds: parseDuration(env, 'REALTIME_REPLAY_HORIZON', '7d'),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     runMigrations: bool(env, 'RUN_MIGRATIONS', true),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

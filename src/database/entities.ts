@@ -12,6 +12,10 @@ import { InvitationEntity } from '../cohorts/invitation.entity.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { AuditEntryEntity } from '../insights/audit-entry.entity.js';
 import { NeedEntity, NeedSupportEntity } from '../needs/need.entity.js';
+import { CalendarFeedEntity } from '../sessions/calendar-feed.entity.js';
+import { QuestionEntity, QuestionVoteEntity } from '../sessions/question.entity.js';
+import { SessionEntity, SessionRsvpEntity } from '../sessions/session.entity.js';
+import { RealtimeEventEntity, RealtimeTopicEntity } from '../realtime/event.entity.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { PostEntity, PostReactionEntity, PostRevisionEntity } from '../threads/post.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
@@ -36,4 +40,11 @@ export const ENTITIES = [
   NormProposalEntity,
   NormVoteEntity,
   NormProposalCommentEntity,
+  SessionEntity,
+  SessionRsvpEntity,
+  QuestionEntity,
+  QuestionVoteEntity,
+  CalendarFeedEntity,
+  RealtimeTopicEntity,
+  RealtimeEventEntity,
 ];

@@ -1,3 +1,4 @@
+import { CohortScopedEntity } from '../cohorts/cohort-scoped.entity.js';
 import {
   Check,
   Column,
@@ -7,12 +8,11 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
-  PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
 import { UserEntity } from '../auth/user.entity.js';
-import { CohortEntity } from '../cohorts/cohort.entity.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
+import { SessionEntity } from '../sessions/session.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
 
 export enum NeedStatus {
@@ -25,17 +25,7 @@ export enum NeedStatus {
 @Entity('needs')
 @Index('ix_needs_cohort_support', ['cohortId', 'supportCount'])
 @Check('ck_needs_support_count', '"support_count" >= 0')
-export class NeedEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
-  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'cohort_id' })
-  cohort?: Relation<CohortEntity>;
-
+export class NeedEntity extends CohortScopedEntity {
   @Column({ type: 'text' })
   title!: string;
 
@@ -74,6 +64,14 @@ export class NeedEntity {
   @ManyToOne(() => ThreadEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'linked_thread_id' })
   linkedThread?: Relation<ThreadEntity>;
+
+  /** The session planned for this need: SCHEDULED on link, ADDRESSED when the session ends. */
+  @Column({ type: 'uuid', nullable: true })
+  linkedSessionId!: string | null;
+
+  @ManyToOne(() => SessionEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'linked_session_id' })
+  linkedSession?: Relation<SessionEntity>;
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt!: Date;

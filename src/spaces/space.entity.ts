@@ -1,30 +1,11 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-} from 'typeorm';
+import { CohortScopedEntity } from '../cohorts/cohort-scoped.entity.js';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
 import { CohortRole } from '../cohorts/cohort-role.js';
-import { CohortEntity } from '../cohorts/cohort.entity.js';
 
 /** A problem-solving space of a cohort; its audience narrows who may enter. */
 @Entity('spaces')
 @Index('ix_spaces_cohort_created', ['cohortId', 'createdAt', 'id'])
-export class SpaceEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  cohortId!: string;
-
-  @ManyToOne(() => CohortEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'cohort_id' })
-  cohort?: Relation<CohortEntity>;
-
+export class SpaceEntity extends CohortScopedEntity {
   @Column({ type: 'text' })
   title!: string;
 

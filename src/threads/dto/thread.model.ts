@@ -1,17 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import {
-  ArrayMaxSize,
-  IsBoolean,
-  IsEnum,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsEnum, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { Attribution } from '../../charter/charter-policy.js';
+import { IdField } from '../../common/input-fields.js';
 import { ConnectionType, PageArgs } from '../../common/pagination.js';
 import { Reaction } from '../post.entity.js';
 import { ThreadKind, ThreadStatus } from '../thread.entity.js';
@@ -153,14 +144,6 @@ export class PostRevisionModel {
   @Field({ description: 'When this earlier version was replaced.' })
   replacedAt!: Date;
 }
-
-/** An input id that must be a UUID of the named kind. */
-const IdField = (kind: string, options: { nullable?: boolean } = {}) =>
-  applyDecorators(
-    Field(() => ID, { nullable: options.nullable }),
-    ...(options.nullable ? [IsOptional()] : []),
-    IsUUID('all', { message: `must be a ${kind} id` }),
-  );
 
 /** Markdown written by a member: not blank, within the length limit. */
 const MarkdownField = () =>

@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+/**
+ * When a membership's access ends. A set `accessExpiresAt` always wins. Without one, a VENDOR, and
+ * a SCHOLAR granted sessions but no space, keep access until their last granted session ends plus
+ * the configured grace; everyone else keeps it until removed. One SQL expression serves the
+ * ability, the member list and invitations, so every path closes the window at the same moment.
+ */
+@Injectable()
+export class AccessWindow {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** The end of access of the membership row aliased `m`, or NULL for none. */
+  endsAtSql(m: string): string {
+    const grace = Math.trunc(this.config.expertAccessGraceSeconds);
+    return `(CASE
+      WHEN ${m}.access_expires_at IS NOT NULL THEN ${m}.access_expires_at
+      WHEN ${m}.role = 'VENDOR' OR (${m}.role = 'SCHOLAR' AND cardinality(${m}.granted_space_ids) = 0)
+        THEN (SELECT max(s.ends_at) FROM sessions s
+              WHERE s.cohort_id = ${m}.cohort_id AND s.id = ANY(${m}.granted_session_ids))
+             + make_interval(secs => ${grace})
+    END)`;
+  }
+
+  /** Whether the membership row aliased `m` is in force at `:windowNow`. */
+  inForceSql(m: string): string {
+    return `(${m}.status = 'ACTIVE' AND (${this.endsAtSql(m)} IS NULL OR ${this.endsAtSql(m)} > :windowNow))`;
+  }
+
+  /** A membership's end of access, read inside the caller's transaction. */
+  async endsAt(manager: EntityManager, membershipId: string): Promise<Date | null> {
+    const rows = await manager.query<{ ends_at: Date | null }[]>(
+      `SELECT ${this.endsAtSql('m')} AS ends_at FROM memberships m WHERE m.id = $1`,
+      [membershipId],
+    );
+    return rows[0]?.ends_at ?? null;
+  }
+}

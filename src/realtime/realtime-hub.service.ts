@@ -1,0 +1,407 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
+import { AccessWindow } from '../cohorts/access-window.js';
+import { AccessService, asSubject } from '../cohorts/access.service.js';
+import { CohortsService } from '../cohorts/cohorts.service.js';
+import { Clock } from '../common/clock.js';
+import { AppError, ErrorCode } from '../common/errors.js';
+import type { AuthUser } from '../common/request-context.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { ThreadsService } from '../threads/threads.service.js';
+import { EventRenderer } from './renderer.service.js';
+import { parseTopic, type RawEvent, type Topic } from './topics.js';
+
+/** Limits that keep one client from costing the server without bound. */
+export const REALTIME_LIMITS = {
+  subscriptionsPerSocket: 50,
+  /** Client events (subscribe, unsubscribe) per second, with bursts up to `clientEventBurst`. */
+  clientEventsPerSecond: 10,
+  clientEventBurst: 20,
+  /** Packets waiting to be written to one socket before it is dropped as too slow. */
+  maxQueuedPackets: 2000,
+  /** Events fetched per query when replaying. */
+  replayPage: 500,
+};
+
+/** How often tokens and access windows of connected sockets are checked. */
+const SWEEP_MS = 500;
+const TOKEN_CHECK_MS = 2000;
+
+/** Events that can change who may read what in a cohort: every subscription there is checked again. */
+const ACCESS_EVENTS = new Set(['membership.updated', 'charter.ratified', 'session.updated']);
+
+/** Packets engine.io holds for a socket that it has not written yet. */
+const queuedPackets = (socket: Socket): number =>
+  (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+
+interface Subscription {
+  topic: Topic;
+  cohortId: string;
+  /** The role the subscription was authorized under; a change means checking again. */
+  role: string | null;
+  /** The last event number delivered (or skipped as before the subscription). */
+  lastSeq: number;
+  /** Deliveries run one after another, replay first, so the order holds and nothing is doubled. */
+  queue: Promise<void>;
+  /** When the member's access window in this cohort closes (null: no end). */
+  windowEndsAt: Date | null;
+  closed: boolean;
+}
+
+interface Client {
+  socket: Socket;
+  user: AuthUser;
+  subscriptions: Map<string, Subscription>;
+  tokens: number;
+  tokensAt: number;
+}
+
+export interface Ack {
+  ok: boolean;
+  code?: string;
+  resync?: boolean;
+}
+
+/**
+ * Which sockets hear which topics, and what each of them receives. The server decides: a client
+ * asks for a topic, the topic is authorized for its account (CASL and the charter gate), and from
+ * then on every event is checked against the member's standing, read fresh for each event, and
+ * rendered for the member's view of the cohort before it is sent.
+ */
+@Injectable()
+export class RealtimeHub implements OnModuleDestroy {
+  private readonly logger = new Logger(RealtimeHub.name);
+  private readonly clients = new Map<string, Client>();
+  private readonly byTopic = new Map<string, Set<Client>>();
+  /** One rendering per event and view, shared by every recipient with that view. */
+  private readonly renders = new Map<string, Promise<unknown>>();
+  private readonly sweeper: NodeJS.Timeout;
+  private lastTokenCheck = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly window: AccessWindow,
+    private readonly cohorts: CohortsService,
+    private readonly threads: ThreadsService,
+    private readonly sessions: SessionsService,
+    private readonly renderer: EventRenderer,
+    private readonly clock: Clock,
+  ) {
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  connected(socket: Socket, user: AuthUser): void {
+    const now = Date.now();
+    this.clients.set(socket.id, {
+      socket,
+      user,
+      subscriptions: new Map(),
+      tokens: REALTIME_LIMITS.clientEventBurst,
+      tokensAt: now,
+    });
+  }
+
+  disconnected(socket: Socket): void {
+    const client = this.clients.get(socket.id);
+    if (!client) return;
+    for (const subscription of client.subscriptions.values()) this.drop(client, subscription);
+    this.clients.delete(socket.id);
+  }
+
+  async subscribe(socket: Socket, body: unknown): Promise<Ack> {
+    const client = this.clients.get(socket.id);
+    if (!client) return { ok: false, code: ErrorCode.UNAUTHENTICATED };
+    if (!this.takeToken(client)) return { ok: false, code: ErrorCode.RATE_LIMITED };
+    const request = (body ?? {}) as { topic?: unknown; since?: unknown };
+    const topic = parseTopic(request.topic);
+    if (!topic) return { ok: false, code: ErrorCode.BAD_USER_INPUT };
+    const since = request.since;
+    if (since !== undefined && since !== null && !(Number.isSafeInteger(since) && (since as number) >= 0)) {
+      return { ok: false, code: ErrorCode.BAD_USER_INPUT };
+    }
+    if (client.subscriptions.has(topic.name)) return { ok: true };
+    if (client.subscriptions.size >= REALTIME_LIMITS.subscriptionsPerSocket) {
+      return { ok: false, code: ErrorCode.BAD_USER_INPUT };
+    }
+    client.user = { ...client.user }; // a fresh object: the ability is loaded anew
+    let cohortId: string;
+    try {
+      cohortId = await this.authorize(client.user, topic);
+    } catch (error) {
+      return { ok: false, code: error instanceof AppError ? error.code : ErrorCode.NOT_FOUND };
+    }
+    const membership = await this.access.membershipIn(client.user, cohortId);
+    const [row] = await this.dataSource.query<{ last_seq: string; pruned_seq: string }[]>(
+      'SELECT last_seq, pruned_seq FROM realtime_topics WHERE topic = $1',
+      [topic.name],
+    );
+    const latest = Number(row?.last_seq ?? 0);
+    const pruned = Number(row?.pruned_seq ?? 0);
+    const resync = typeof since === 'number' && since < pruned;
+    const subscription: Subscription = {
+      topic,
+      cohortId,
+      role: membership?.role ?? null,
+      // Without `since`, or when the history asked for is gone, the client starts from now.
+      lastSeq: typeof since === 'number' && !resync ? Math.min(since, latest) : latest,
+      queue: Promise.resolve(),
+      windowEndsAt: membership?.accessExpiresAt ?? null,
+      closed: false,
+    };
+    client.subscriptions.set(topic.name, subscription);
+    let listeners = this.byTopic.get(topic.name);
+    if (!listeners) this.byTopic.set(topic.name, (listeners = new Set()));
+    listeners.add(client);
+    if (resync) socket.emit('resync', { topic: topic.name, latest });
+    // Replay runs first in the subscription's queue; live events queue up behind it.
+    if (subscription.lastSeq < latest) this.enqueue(client, subscription, latest);
+    return resync ? { ok: true, resync: true } : { ok: true };
+  }
+
+  unsubscribe(socket: Socket, body: unknown): Ack {
+    const client = this.clients.get(socket.id);
+    if (!client) return { ok: false, code: ErrorCode.UNAUTHENTICATED };
+    if (!this.takeToken(client)) return { ok: false, code: ErrorCode.RATE_LIMITED };
+    const topic = parseTopic((body as { topic?: unknown } | null)?.topic);
+    if (!topic) return { ok: false, code: ErrorCode.BAD_USER_INPUT };
+    const subscription = client.subscriptions.get(topic.name);
+    if (subscription) this.drop(client, subscription);
+    return { ok: true };
+  }
+
+  /** An event published by a dispatcher, on this instance or another. */
+  async deliver(event: RawEvent): Promise<void> {
+    const listeners = [...(this.byTopic.get(event.topic) ?? [])];
+    if (ACCESS_EVENTS.has(event.type)) void this.recheckCohort(event.cohortId);
+    if (listeners.length === 0) return;
+    // Each recipient's standing in the cohort, read fresh for this event in one query: a member
+    // removed, expired or gated by a new charter before this event committed never receives it.
+    const standing = await this.standing(
+      event.cohortId,
+      listeners.map((client) => client.user.id),
+    );
+    for (const client of listeners) {
+      const subscription = client.subscriptions.get(event.topic);
+      if (!subscription || subscription.closed) continue;
+      const now = standing.get(client.user.id);
+      if (!now || !now.inForce || !now.charterAccepted || now.role !== subscription.role) {
+        void this.recheck(client, subscription);
+        continue;
+      }
+      this.enqueue(client, subscription, event.seq);
+    }
+  }
+
+  /** Queues delivery of every event of the subscription's topic up to `through`. */
+  private enqueue(client: Client, subscription: Subscription, through: number): void {
+    subscription.queue = subscription.queue
+      .then(() => this.catchUp(client, subscription, through))
+      .catch((error: unknown) => this.logger.error({ err: error, topic: subscription.topic.name }, 'Delivery failed'));
+  }
+
+  /** Sends, in order, the events after the last one sent, up to `through`, read from the log. */
+  private async catchUp(client: Client, subscription: Subscription, through: number): Promise<void> {
+    while (!subscription.closed && subscription.lastSeq < through) {
+      const events = await this.dataSource.query<
+        { seq: string; cohort_id: string; type: RawEvent['type']; ref: Record<string, string> }[]
+      >(
+        `SELECT seq, cohort_id, type, ref FROM realtime_events
+          WHERE topic = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
+        [subscription.topic.name, subscription.lastSeq, through, REALTIME_LIMITS.replayPage],
+      );
+      if (events.length === 0) return;
+      for (const row of events) {
+        if (subscription.closed) return;
+        const event: RawEvent = {
+          topic: subscription.topic.name,
+          seq: Number(row.seq),
+          cohortId: row.cohort_id,
+          type: row.type,
+          ref: row.ref,
+        };
+        await this.send(client, subscription, event);
+        subscription.lastSeq = event.seq;
+      }
+    }
+  }
+
+  private async send(client: Client, subscription: Subscription, event: RawEvent): Promise<void> {
+    if (!(await this.mayReceive(client.user, event))) return;
+    const view = await this.viewKey(client.user, event);
+    const key = `${event.topic}#${event.seq}#${view}`;
+    let payload = this.renders.get(key);
+    if (!payload) {
+      payload = this.renderer.render(event, client.user);
+      this.renders.set(key, payload);
+      setTimeout(() => this.renders.delete(key), 10_000).unref();
+    }
+    const rendered = await payload;
+    if (rendered === null || subscription.closed) return;
+    if (queuedPackets(client.socket) > REALTIME_LIMITS.maxQueuedPackets) {
+      // Too slow to keep up: drop it rather than hold its backlog; it reconnects with `since`.
+      this.logger.warn({ socket: client.socket.id }, 'Dropping a socket that does not keep up');
+      client.socket.disconnect(true);
+      return;
+    }
+    client.socket.emit('event', { id: event.seq, topic: event.topic, type: event.type, payload: rendered });
+  }
+
+  /**
+   * Events on a cohort topic are about different objects; each recipient gets only those it may
+   * read. Thread and session topics are about one object, authorized with the subscription.
+   */
+  private async mayReceive(user: AuthUser, event: RawEvent): Promise<boolean> {
+    const ability = await this.access.abilityFor(user);
+    switch (event.type) {
+      case 'session.updated':
+        return ability.can('read', asSubject('Session', { id: event.ref.sessionId, cohortId: event.cohortId }));
+      case 'membership.updated':
+        return ability.can(
+          'read',
+          asSubject('Membership', {
+            id: event.ref.membershipId,
+            cohortId: event.cohortId,
+            userId: event.ref.userId,
+            status: event.ref.status as 'ACTIVE' | 'REMOVED',
+          }),
+        );
+      case 'charter.ratified':
+      case 'post.created':
+      case 'post.updated':
+      case 'post.hidden':
+      case 'thread.updated':
+      case 'question.created':
+      case 'question.updated':
+        return true;
+    }
+  }
+
+  /** Readers with the same key see the same payload: their role, and for memberships whether it is theirs. */
+  private async viewKey(user: AuthUser, event: RawEvent): Promise<string> {
+    const membership = await this.access.membershipIn(user, event.cohortId);
+    const role = membership?.role ?? 'NONE';
+    return event.type === 'membership.updated' && membership?.id === event.ref.membershipId ? `${role}:self` : role;
+  }
+
+  /** Which cohort a topic belongs to, if this caller may follow it; throws NOT_FOUND and the like. */
+  private async authorize(user: AuthUser, topic: Topic): Promise<string> {
+    switch (topic.kind) {
+      case 'cohort': {
+        // The cohort's stream carries content (sessions) and is for its members only.
+        const { cohort } = await this.cohorts.getContentScope(user, topic.id);
+        if (!(await this.access.membershipIn(user, cohort.id))) throw new AppError(ErrorCode.NOT_FOUND, 'Not found');
+        return cohort.id;
+      }
+      case 'thread':
+        return (await this.threads.readable(user, topic.id)).cohortId;
+      case 'session':
+        return (await this.sessions.loadAuthorized(user, 'read', topic.id)).cohortId;
+    }
+  }
+
+  /** Authorizes a subscription again with fresh rules; if it no longer holds, stops it and says so. */
+  private async recheck(client: Client, subscription: Subscription): Promise<void> {
+    if (subscription.closed) return;
+    client.user = { ...client.user };
+    try {
+      await this.authorize(client.user, subscription.topic);
+      const membership = await this.access.membershipIn(client.user, subscription.cohortId);
+      if (!membership || membership.role !== subscription.role) throw new AppError(ErrorCode.NOT_FOUND, 'Not found');
+      subscription.windowEndsAt = membership.accessExpiresAt;
+    } catch {
+      if (subscription.closed) return;
+      this.drop(client, subscription);
+      client.socket.emit('revoked', { topic: subscription.topic.name });
+    }
+  }
+
+  private async recheckCohort(cohortId: string): Promise<void> {
+    for (const client of this.clients.values()) {
+      for (const subscription of client.subscriptions.values()) {
+        if (subscription.cohortId === cohortId) await this.recheck(client, subscription);
+      }
+    }
+  }
+
+  private drop(client: Client, subscription: Subscription): void {
+    subscription.closed = true;
+    client.subscriptions.delete(subscription.topic.name);
+    const listeners = this.byTopic.get(subscription.topic.name);
+    listeners?.delete(client);
+    if (listeners?.size === 0) this.byTopic.delete(subscription.topic.name);
+  }
+
+  /** Closes access windows as they pass, and disconnects sockets whose token expired or was revoked. */
+  private async sweep(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      for (const client of this.clients.values()) {
+        for (const subscription of client.subscriptions.values()) {
+          if (subscription.windowEndsAt && subscription.windowEndsAt.getTime() <= now.getTime()) {
+            await this.recheck(client, subscription);
+          }
+        }
+      }
+      if (Date.now() - this.lastTokenCheck >= TOKEN_CHECK_MS && this.clients.size > 0) {
+        this.lastTokenCheck = Date.now();
+        await this.checkTokens(now);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'Realtime sweep failed');
+    }
+  }
+
+  private async checkTokens(now: Date): Promise<void> {
+    const clients = [...this.clients.values()];
+    const valid = await this.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM access_tokens WHERE id = ANY($1) AND expires_at > $2',
+      [clients.map((client) => client.user.tokenId), now],
+    );
+    const alive = new Set(valid.map((row) => row.id));
+    for (const client of clients) {
+      if (!alive.has(client.user.tokenId)) client.socket.disconnect(true);
+    }
+  }
+
+  /** The recipients' standing in a cohort now: in force, charter accepted, role. */
+  private async standing(
+    cohortId: string,
+    userIds: string[],
+  ): Promise<Map<string, { inForce: boolean; charterAccepted: boolean; role: string }>> {
+    const rows = await this.dataSource.query<
+      { user_id: string; in_force: boolean; charter_accepted: boolean; role: string }[]
+    >(
+      `SELECT m.user_id, ${this.window.inForceSql('m').replaceAll(':windowNow', '$3')} AS in_force,
+              m.accepted_charter_version >= c.charter_version AS charter_accepted, m.role
+         FROM memberships m JOIN cohorts c ON c.id = m.cohort_id
+        WHERE m.cohort_id = $1 AND m.user_id = ANY($2)`,
+      [cohortId, userIds, this.clock.now()],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.user_id,
+        { inForce: row.in_force, charterAccepted: row.charter_accepted, role: row.role },
+      ]),
+    );
+  }
+
+  private takeToken(client: Client): boolean {
+    const now = Date.now();
+    client.tokens = Math.min(
+      REALTIME_LIMITS.clientEventBurst,
+      client.tokens + ((now - client.tokensAt) / 1000) * REALTIME_LIMITS.clientEventsPerSecond,
+    );
+    client.tokensAt = now;
+    if (client.tokens < 1) return false;
+    client.tokens -= 1;
+    return true;
+  }
+}

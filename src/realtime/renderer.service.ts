@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessService, asSubject } from '../cohorts/access.service.js';
+import { toMembershipModel } from '../cohorts/dto/membership.model.js';
+import { MembershipEntity } from '../cohorts/membership.entity.js';
+import type { AuthUser } from '../common/request-context.js';
+import { QuestionsService } from '../sessions/questions.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { PostEntity } from '../threads/post.entity.js';
+import { ThreadsService } from '../threads/threads.service.js';
+import type { RawEvent } from './topics.js';
+
+/**
+ * Renders an event's payload for one reader, through the same services and mappers as GraphQL,
+ * so the same attribution and redaction apply. Fields about the reader personally ("reacted by
+ * me", "my RSVP") are left out, so one rendering serves every reader with the same view.
+ * `null`: this reader gets nothing (the object is gone or not theirs to see).
+ */
+@Injectable()
+export class EventRenderer {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly threads: ThreadsService,
+    private readonly sessions: SessionsService,
+    private readonly questions: QuestionsService,
+    private readonly access: AccessService,
+  ) {}
+
+  async render(event: RawEvent, reader: AuthUser): Promise<unknown> {
+    try {
+      return await this.renderFor(event, reader);
+    } catch {
+      // NOT_FOUND, CHARTER_NOT_ACCEPTED or a vanished object: this reader gets nothing.
+      return null;
+    }
+  }
+
+  private async renderFor(event: RawEvent, reader: AuthUser): Promise<unknown> {
+    switch (event.type) {
+      case 'post.created':
+      case 'post.updated':
+      case 'post.hidden': {
+        const thread = await this.threads.readable(reader, event.ref.threadId);
+        const post = await this.dataSource.manager.findOne(PostEntity, {
+          where: { id: event.ref.postId, threadId: thread.id },
+          relations: { authorMembership: true, authorUser: true },
+        });
+        if (!post) return null;
+        const view = { ...(await this.threads.view(reader, thread.cohortId, thread.id)), membershipId: null };
+        const reactions = await this.threads.reactionsOf([post.id], null);
+        return this.threads.toPostModel(post, view, reactions.get(post.id));
+      }
+      case 'thread.updated': {
+        const thread = await this.threads.readable(reader, event.ref.threadId);
+        return this.threads.toThreadModel(thread, await this.threads.view(reader, thread.cohortId, thread.id));
+      }
+      case 'question.created':
+      case 'question.updated':
+        return this.questions.eventPayload(reader, event.ref.questionId);
+      case 'session.updated':
+        return { ...(await this.sessions.get(reader, event.ref.sessionId)), myRsvp: null };
+      case 'charter.ratified':
+        return { cohortId: event.cohortId, version: Number(event.ref.version) };
+      case 'membership.updated': {
+        const membership = await this.dataSource.manager.findOne(MembershipEntity, {
+          where: { id: event.ref.membershipId, cohortId: event.cohortId },
+          relations: { user: true },
+        });
+        if (!membership) return null;
+        const ability = await this.access.abilityFor(reader);
+        const shape = {
+          id: membership.id,
+          cohortId: membership.cohortId,
+          userId: membership.userId,
+          status: membership.status,
+        };
+        if (!ability.can('read', asSubject('Membership', shape))) return null;
+        const { loadedUser: _user, showEmail: _showEmail, ...model } = toMembershipModel(membership, ability);
+        return { ...model, user: { id: membership.userId, displayName: membership.user?.displayName ?? null } };
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { isUuid } from '../common/ids.js';
+
+export type TopicKind = 'cohort' | 'thread' | 'session';
+
+export interface Topic {
+  kind: TopicKind;
+  id: string;
+  name: string;
+}
+
+const KINDS: readonly TopicKind[] = ['cohort', 'thread', 'session'];
+
+export const topicName = (kind: TopicKind, id: string): string => `${kind}:${id}`;
+
+/** `cohort:<id>`, `thread:<id>` or `session:<id>`; anything else is not a topic. */
+export function parseTopic(value: unknown): Topic | null {
+  if (typeof value !== 'string' || value.length > 60) return null;
+  const [kind, id, ...rest] = value.split(':');
+  if (rest.length > 0 || !KINDS.includes(kind as TopicKind) || !isUuid(id)) return null;
+  return { kind: kind as TopicKind, id, name: value };
+}
+
+/** The event types clients receive. */
+export type EventType =
+  | 'post.created'
+  | 'post.updated'
+  | 'post.hidden'
+  | 'thread.updated'
+  | 'question.created'
+  | 'question.updated'
+  | 'session.updated'
+  | 'charter.ratified'
+  | 'membership.updated';
+
+/** An event as the outbox stores and the dispatcher fans out: what changed, not how it looks. */
+export interface RawEvent {
+  topic: string;
+  seq: number;
+  cohortId: string;
+  type: EventType;
+  ref: Record<string, string>;
+}
