@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 /**
  * When a membership's access ends. A set `accessExpiresAt` always wins. Without one, a VENDOR, and
  * a SCHOLAR granted sessions but no space, keep access until their last granted session ends plus
- * the configured grace; everyone else keeps it until removed. One SQL expression serves the
+ * the configured grace (a cancelled session counts only until it was cancelled); everyone else
+ * keeps it until removed. One SQL expression serves the
  * ability, the member list and invitations, so every path closes the window at the same moment.
  */
 @Injectable()
@@ -18,7 +19,8 @@ export class AccessWindow {
     return `(CASE
       WHEN ${m}.access_expires_at IS NOT NULL THEN ${m}.access_expires_at
       WHEN ${m}.role = 'VENDOR' OR (${m}.role = 'SCHOLAR' AND cardinality(${m}.granted_space_ids) = 0)
-        THEN (SELECT max(s.ends_at) FROM sessions s
+        THEN (SELECT max(CASE WHEN s.state = 'CANCELLED' THEN least(s.updated_at, s.ends_at) ELSE s.ends_at END)
+              FROM sessions s
               WHERE s.cohort_id = ${m}.cohort_id AND s.id = ANY(${m}.granted_session_ids))
              + make_interval(secs => ${grace})
     END)`;

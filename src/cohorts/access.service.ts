@@ -139,14 +139,24 @@ export class AccessService {
   ): Promise<AppAbility> {
     const ability = await this.abilityFor(user);
     const target = asSubject(type, object);
-    // Whoever cannot see the object gets NOT_FOUND. Something new is seen through the cohort it
-    // goes into; threads and posts through their space (`readVia`).
+    const readTarget = readVia ?? (action === 'create' ? asSubject('Cohort', { id: cohortId }) : target);
+    // The contract's gate: every read or write of content answers CHARTER_NOT_ACCEPTED until the
+    // member accepts the charter in force, before (and whatever) the rules would answer.
     if (CONTENT_SUBJECTS.includes(type)) await this.requireCharterAccepted(user, cohortId);
-    const readable = ability.can(
-      'read',
-      readVia ?? (action === 'create' ? asSubject('Cohort', { id: cohortId }) : target),
-    );
+    const readable = ability.can('read', readTarget);
     if (readable && ability.can(action, target)) return ability;
+    return this.deny(user, action, type, object, cohortId, readable ? forbidden() : notFound());
+  }
+
+  /** Refusals on an existing cohort object are audited, then thrown. */
+  private async deny<K extends SubjectType>(
+    user: AuthUser,
+    action: Action,
+    type: K,
+    object: SubjectShapes[K],
+    cohortId: string,
+    refusal: Error,
+  ): Promise<never> {
     await this.audit.recordDenied({
       cohortId,
       actorId: user.id,
@@ -154,6 +164,6 @@ export class AccessService {
       subjectId: 'id' in object ? String(object.id) : cohortId,
       attempted: action,
     });
-    throw readable ? forbidden() : notFound();
+    throw refusal;
   }
 }

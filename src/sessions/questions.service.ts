@@ -24,6 +24,13 @@ const BY_VOTES: KeyPart<QuestionEntity>[] = [
   { column: 'q.id', direction: 'ASC', kind: 'id', of: (question) => question.id },
 ];
 
+/** Questions are asked and upvoted until the session ends or is cancelled. */
+function assertOpen(session: SessionEntity): void {
+  if (session.state === SessionState.ENDED || session.state === SessionState.CANCELLED) {
+    throw conflict(`This session is ${session.state.toLowerCase()}`, 'SESSION_CLOSED');
+  }
+}
+
 /** A session already authorized for the reader. */
 type SessionRef = Pick<SessionEntity, 'id' | 'cohortId'>;
 
@@ -57,9 +64,7 @@ export class QuestionsService {
 
   async ask(user: AuthUser, sessionId: string, body: string): Promise<QuestionModel> {
     const session = await this.sessions.loadAuthorized(user, 'ask', sessionId);
-    if (session.state === SessionState.ENDED || session.state === SessionState.CANCELLED) {
-      throw conflict(`This session is ${session.state.toLowerCase()}`, 'SESSION_CLOSED');
-    }
+    assertOpen(session);
     const membership = await this.access.membershipIn(user, session.cohortId);
     if (!membership) throw notFound(); // the ability lets only members in force ask
     const question = await this.dataSource.manager.save(
@@ -77,6 +82,7 @@ export class QuestionsService {
   /** Counts once per member: upvoting again returns the question unchanged. */
   async upvote(user: AuthUser, questionId: string): Promise<QuestionModel> {
     const { question, session } = await this.loadAuthorized(user, 'ask', questionId, 'Session');
+    assertOpen(session);
     const membership = await this.access.membershipIn(user, session.cohortId);
     if (!membership) throw notFound();
     await this.dataSource.transaction(async (manager) => {
@@ -223,10 +229,14 @@ export class QuestionsService {
     };
   }
 
-  /** "Participant N", stable within a session: the order in which people first asked. */
+  /**
+   * "Participant N", stable within a session: the order in which people first asked. Hidden
+   * questions do not count, so a gap in the numbers cannot reveal one.
+   */
   private async pseudonyms(sessionId: string): Promise<Map<string, number>> {
     const rows = await this.dataSource.query<{ membership_id: string }[]>(
-      `SELECT author_membership_id AS membership_id FROM session_questions WHERE session_id = $1
+      `SELECT author_membership_id AS membership_id FROM session_questions
+        WHERE session_id = $1 AND hidden_at IS NULL
        GROUP BY author_membership_id ORDER BY min(created_at), author_membership_id`,
       [sessionId],
     );

@@ -6,8 +6,10 @@ import { accessibleBy } from '../authz/sql-conditions.js';
 import { Permission } from '../charter/charter-policy.js';
 import { CharterPolicyService } from '../charter/charter-policy.service.js';
 import { AccessService, asSubject } from '../cohorts/access.service.js';
-import { CohortRole, MembershipStatus } from '../cohorts/cohort-role.js';
+import { CohortRole } from '../cohorts/cohort-role.js';
+import { AccessWindow } from '../cohorts/access-window.js';
 import { CohortsService } from '../cohorts/cohorts.service.js';
+import { Clock } from '../common/clock.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { badInput, conflict, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
@@ -71,6 +73,8 @@ export class SessionsService {
     private readonly access: AccessService,
     private readonly policy: CharterPolicyService,
     private readonly audit: AuditService,
+    private readonly window: AccessWindow,
+    private readonly clock: Clock,
   ) {}
 
   async schedule(user: AuthUser, input: ScheduleSessionInput): Promise<SessionModel> {
@@ -215,10 +219,13 @@ export class SessionsService {
   /** Expert memberships: active SCHOLARs or VENDORs of this cohort, each named once. */
   private async experts(manager: EntityManager, cohortId: string, ids: string[]): Promise<MembershipEntity[]> {
     if (ids.length === 0) return [];
-    const found = await manager.find(MembershipEntity, {
-      where: { cohortId, id: In(ids), status: MembershipStatus.ACTIVE },
-      lock: { mode: 'pessimistic_write' },
-    });
+    // Only memberships in force: naming a member whose access window closed must not reopen it.
+    const found = await manager
+      .createQueryBuilder(MembershipEntity, 'm')
+      .where('m.cohort_id = :cohortId AND m.id IN (:...ids)', { cohortId, ids })
+      .andWhere(this.window.inForceSql('m'), { windowNow: this.clock.now() })
+      .setLock('pessimistic_write')
+      .getMany();
     if (found.length !== ids.length) {
       throw badInput('expertMembershipIds', 'names a membership that is not an active member of this cohort');
     }
@@ -266,11 +273,16 @@ export class SessionsService {
   private async toModels(sessions: SessionEntity[], viewer: SessionViewer): Promise<SessionModel[]> {
     if (sessions.length === 0) return [];
     const expertIds = [...new Set(sessions.flatMap((session) => session.expertMembershipIds))];
+    // Speakers are shown while they are SCHOLARs or VENDORs in force: one who became a member,
+    // left, or whose window closed is no longer presented as a speaker (nor named to vendors).
     const experts = expertIds.length
-      ? await this.dataSource.manager.find(MembershipEntity, {
-          where: { id: In(expertIds) },
-          relations: { user: true },
-        })
+      ? await this.dataSource.manager
+          .createQueryBuilder(MembershipEntity, 'm')
+          .leftJoinAndSelect('m.user', 'u')
+          .where('m.id IN (:...expertIds)', { expertIds })
+          .andWhere('m.role IN (:...roles)', { roles: EXPERT_ROLES })
+          .andWhere(this.window.inForceSql('m'), { windowNow: this.clock.now() })
+          .getMany()
       : [];
     const rsvps = viewer.membershipId
       ? await this.dataSource.manager.findBy(SessionRsvpEntity, {
@@ -300,7 +312,7 @@ export class SessionsService {
           return expert ? [toExpertModel(expert)] : [];
         }),
         myRsvp: rsvps.find((rsvp) => rsvp.sessionId === session.id)?.status ?? null,
-        followUpThreadId: session.followUpThreadId,
+        followUpThreadId: outcome ? session.followUpThreadId : null,
         outcomeSummary: outcome ? session.outcomeSummary : null,
         keyTakeaways: outcome ? session.keyTakeaways : [],
         createdAt: session.createdAt,

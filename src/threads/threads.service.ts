@@ -13,6 +13,7 @@ import { isUuid } from '../common/ids.js';
 import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { EventLog } from '../realtime/event-log.service.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { SpacesService } from '../spaces/spaces.service.js';
 import { attributeTo, type Reader } from './dto/author.model.js';
@@ -57,6 +58,7 @@ export class ThreadsService {
     private readonly policy: CharterPolicyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: EventLog,
   ) {}
 
   private threads(manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<ThreadEntity> {
@@ -156,6 +158,7 @@ export class ThreadsService {
         { id: thread.id },
         { replyCount: () => 'reply_count + 1', lastActivityAt: now },
       );
+      await this.postEvent(manager, 'post.created', post);
       return manager.findOneOrFail(PostEntity, {
         where: { id: post.id },
         relations: { authorMembership: true, authorUser: true },
@@ -166,7 +169,10 @@ export class ThreadsService {
   async markInsight(user: AuthUser, postId: string, isInsight: boolean): Promise<PostEntity> {
     const { post, thread } = await this.loadPost(user, postId);
     await this.authorizeThread(user, 'markInsight', thread);
-    await this.dataSource.manager.update(PostEntity, { id: post.id }, { isInsight });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(PostEntity, { id: post.id }, { isInsight });
+      await this.postEvent(manager, 'post.updated', post);
+    });
     return this.postWithAuthor(post.id);
   }
 
@@ -177,11 +183,14 @@ export class ThreadsService {
       const accepted = await this.dataSource.manager.findOneBy(PostEntity, { id: acceptedPostId, threadId: thread.id });
       if (!accepted) throw badInput('acceptedPostId', 'must be a post of this thread');
     }
-    await this.dataSource.manager.update(
-      ThreadEntity,
-      { id: thread.id },
-      { status: ThreadStatus.RESOLVED, acceptedPostId, lastActivityAt: this.clock.now() },
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        ThreadEntity,
+        { id: thread.id },
+        { status: ThreadStatus.RESOLVED, acceptedPostId, lastActivityAt: this.clock.now() },
+      );
+      await this.threadEvent(manager, thread);
+    });
     return this.readable(user, thread.id);
   }
 
@@ -202,6 +211,7 @@ export class ThreadsService {
         subjectId: post.id,
         details: { reason: reason.trim() },
       });
+      await this.postEvent(manager, 'post.hidden', post);
     });
     return this.postWithAuthor(post.id);
   }
@@ -218,6 +228,7 @@ export class ThreadsService {
         subjectType: 'Thread',
         subjectId: thread.id,
       });
+      await this.threadEvent(manager, thread);
     });
     return this.readable(user, thread.id);
   }
@@ -237,6 +248,7 @@ export class ThreadsService {
         subjectId: thread.id,
         details: { from: thread.spaceId, to: target.id },
       });
+      await this.threadEvent(manager, thread);
     });
     return this.readable(user, thread.id);
   }
@@ -257,6 +269,7 @@ export class ThreadsService {
           mentionedMembershipIds: await this.mentionsIn(post.cohortId, body, manager),
         },
       );
+      await this.postEvent(manager, 'post.updated', post);
     });
     return this.postWithAuthor(post.id);
   }
@@ -273,8 +286,28 @@ export class ThreadsService {
         { deletedAt: this.clock.now(), body: '', mentionedMembershipIds: [] },
       );
       await manager.delete(PostRevisionEntity, { postId: post.id });
+      await this.postEvent(manager, 'post.updated', post);
     });
     return this.postWithAuthor(post.id);
+  }
+
+  /** Tells the thread's followers, in the transaction of the change, that a post changed. */
+  private postEvent(manager: EntityManager, type: 'post.created' | 'post.updated' | 'post.hidden', post: PostEntity) {
+    return this.events.append(manager, {
+      cohortId: post.cohortId,
+      type,
+      ref: { postId: post.id, threadId: post.threadId },
+      topics: [['thread', post.threadId]],
+    });
+  }
+
+  private threadEvent(manager: EntityManager, thread: ThreadEntity) {
+    return this.events.append(manager, {
+      cohortId: thread.cohortId,
+      type: 'thread.updated',
+      ref: { threadId: thread.id },
+      topics: [['thread', thread.id]],
+    });
   }
 
   /** Earlier versions of a post, for those who moderate it; nobody else sees any. */

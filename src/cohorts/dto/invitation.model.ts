@@ -1,7 +1,7 @@
+import { DateField } from '../../common/input-fields.js';
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
-  IsDate,
   IsEmail,
   IsEnum,
   IsIn,
@@ -109,9 +109,7 @@ export class InviteInput {
   @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
   country!: string;
 
-  @Field(() => Date, { nullable: true })
-  @IsOptional()
-  @IsDate({ message: 'must be a date-time' })
+  @DateField({ nullable: true })
   accessExpiresAt?: Date | null;
 
   @Field(() => [ID], { nullable: true, description: 'Spaces a SCHOLAR or VENDOR may see.' })

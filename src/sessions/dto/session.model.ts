@@ -12,7 +12,6 @@ import {
 import {
   ArrayMaxSize,
   IsArray,
-  IsDate,
   IsEnum,
   IsInt,
   IsOptional,
@@ -26,7 +25,7 @@ import {
   Min,
 } from 'class-validator';
 import { MembershipModel } from '../../cohorts/dto/membership.model.js';
-import { IdField, TextField } from '../../common/input-fields.js';
+import { DateField, IdField, TextField } from '../../common/input-fields.js';
 import { ConnectionType, PageArgs } from '../../common/pagination.js';
 import { RsvpStatus, SessionFormat, SessionState } from '../session.entity.js';
 
@@ -87,7 +86,10 @@ export class SessionModel {
   @Field(() => RsvpStatus, { nullable: true, description: "The caller's answer, if any." })
   myRsvp!: RsvpStatus | null;
 
-  @Field(() => ID, { nullable: true, description: 'The thread where the discussion continues.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The thread where the discussion continues; not shown to vendors.',
+  })
   followUpThreadId!: string | null;
 
   @Field(() => String, {
@@ -123,14 +125,10 @@ export class SessionConnection extends ConnectionType(SessionModel, 'Session') {
 
 @ArgsType()
 export class SessionsArgs extends PageArgs {
-  @Field(() => Date, { nullable: true, description: 'Only sessions that end after this moment.' })
-  @IsOptional()
-  @IsDate({ message: 'must be a date-time' })
+  @DateField({ nullable: true, description: 'Only sessions that end after this moment.' })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Only sessions that start before this moment.' })
-  @IsOptional()
-  @IsDate({ message: 'must be a date-time' })
+  @DateField({ nullable: true, description: 'Only sessions that start before this moment.' })
   to?: Date | null;
 }
 
@@ -145,12 +143,10 @@ export class ScheduleSessionInput {
   @TextField(8000)
   abstract!: string;
 
-  @Field({ description: 'UTC.' })
-  @IsDate({ message: 'must be a date-time' })
+  @DateField({ description: 'UTC.' })
   startsAt!: Date;
 
-  @Field({ description: 'UTC; after startsAt, at most 7 days later.' })
-  @IsDate({ message: 'must be a date-time' })
+  @DateField({ description: 'UTC; after startsAt, at most 7 days later.' })
   endsAt!: Date;
 
   @Field(() => [ID], {
