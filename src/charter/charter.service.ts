@@ -13,6 +13,7 @@ import { isUuid } from '../common/ids.js';
 import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { EventLog } from '../realtime/event-log.service.js';
 import type { CharterPolicy } from './charter-policy.js';
 import { policyOf, writeCharterVersion } from './charter-versions.js';
 import {
@@ -52,6 +53,7 @@ export class CharterService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: EventLog,
   ) {}
 
   /** The charter in force, or an older version; readable by everyone who can read the cohort. */
@@ -352,6 +354,12 @@ export class CharterService {
         subjectType: 'Charter',
         subjectId: version.id,
         details: { version: next, proposals: ids.length },
+      });
+      await this.events.append(manager, {
+        cohortId: cohort.id,
+        type: 'charter.ratified',
+        ref: { version: String(next) },
+        topics: [['cohort', cohort.id]],
       });
       return this.toCharterModel(manager, version);
     });

@@ -14,6 +14,7 @@ import { type Connection, keysetPage, type PageArgs } from '../common/pagination
 import type { AuthUser } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SessionEntity, SessionState } from '../sessions/session.entity.js';
+import { EventLog, membershipEvent } from '../realtime/event-log.service.js';
 import { AccessWindow } from './access-window.js';
 import { vendorsShutOut } from '../charter/charter-versions.js';
 import { AuditService } from '../insights/audit.service.js';
@@ -60,6 +61,7 @@ export class InvitationsService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly window: AccessWindow,
+    private readonly events: EventLog,
   ) {}
 
   async invite(user: AuthUser, input: InviteInput): Promise<InvitationModel> {
@@ -163,6 +165,7 @@ export class InvitationsService {
         ? await this.callerAccount(manager, caller, invitation)
         : await this.newAccount(manager, invitation, input);
       const membership = await this.join(manager, invitation, user.id, now);
+      await membershipEvent(this.events, manager, membership);
       await manager.update(InvitationEntity, { id: invitation.id }, { acceptedAt: now, acceptedByUserId: user.id });
       await this.audit.record(manager, {
         cohortId: invitation.cohortId,

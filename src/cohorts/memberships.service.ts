@@ -8,6 +8,7 @@ import { badInput, conflict, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { EventLog, membershipEvent } from '../realtime/event-log.service.js';
 import { AccessService } from './access.service.js';
 import { CohortRole, MembershipStatus } from './cohort-role.js';
 import { type MembershipModel, toMembershipModel } from './dto/membership.model.js';
@@ -20,6 +21,7 @@ export class MembershipsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: EventLog,
   ) {}
 
   async changeRole(user: AuthUser, membershipId: string, role: CohortRole): Promise<MembershipModel> {
@@ -95,7 +97,9 @@ export class MembershipsService {
       if (membership.status !== MembershipStatus.ACTIVE) {
         throw conflict('This membership has been removed', 'MEMBERSHIP_REMOVED');
       }
-      return change(manager, membership);
+      const changed = await change(manager, membership);
+      await membershipEvent(this.events, manager, changed);
+      return changed;
     });
     if (changed.userId === user.id) this.access.forget(user);
     return toMembershipModel(changed, ability);

@@ -23,7 +23,9 @@ export interface NewEvent {
 export class EventLog {
   async append(manager: EntityManager, event: NewEvent): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('Events are written inside a transaction');
-    for (const [kind, id] of event.topics) {
+    // Always in the same order, so two transactions writing to the same topics cannot deadlock.
+    const topics = [...event.topics].sort(([a, x], [b, y]) => `${a}:${x}`.localeCompare(`${b}:${y}`));
+    for (const [kind, id] of topics) {
       const topic = topicName(kind, id);
       const [{ seq }] = await manager.query<{ seq: string }[]>(
         `INSERT INTO realtime_topics (topic, last_seq) VALUES ($1, 1)
@@ -38,4 +40,50 @@ export class EventLog {
     }
     manager.queryRunner.data[EVENTS_WRITTEN] = true;
   }
+}
+
+/** A membership changed (joined, role, removed): the cohort's followers hear it, as the list allows. */
+export function membershipEvent(
+  events: EventLog,
+  manager: EntityManager,
+  membership: { id: string; cohortId: string; userId: string; status: string },
+): Promise<void> {
+  return events.append(manager, {
+    cohortId: membership.cohortId,
+    type: 'membership.updated',
+    ref: { membershipId: membership.id, userId: membership.userId, status: membership.status },
+    topics: [['cohort', membership.cohortId]],
+  });
+}
+
+/** A session changed (scheduled, edited, state, recording, outcome, seats). */
+export function sessionEvent(
+  events: EventLog,
+  manager: EntityManager,
+  session: { id: string; cohortId: string },
+): Promise<void> {
+  return events.append(manager, {
+    cohortId: session.cohortId,
+    type: 'session.updated',
+    ref: { sessionId: session.id },
+    topics: [
+      ['session', session.id],
+      ['cohort', session.cohortId],
+    ],
+  });
+}
+
+/** A question was asked or changed (votes, answered, hidden). */
+export function questionEvent(
+  events: EventLog,
+  manager: EntityManager,
+  type: 'question.created' | 'question.updated',
+  question: { id: string; cohortId: string; sessionId: string },
+): Promise<void> {
+  return events.append(manager, {
+    cohortId: question.cohortId,
+    type,
+    ref: { questionId: question.id, sessionId: question.sessionId },
+    topics: [['session', question.sessionId]],
+  });
 }

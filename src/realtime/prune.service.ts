@@ -29,21 +29,21 @@ export class EventPruner {
   async prune(): Promise<number> {
     const horizon = new Date(this.clock.now().getTime() - this.config.realtimeReplaySeconds * 1000);
     return this.dataSource.transaction(async (manager) => {
-      const deleted = await manager.query<{ topic: string; seq: string }[]>(
-        `DELETE FROM realtime_events e USING realtime_topics t
-          WHERE t.topic = e.topic AND e.seq <= t.published_seq AND e.created_at < $1
-          RETURNING e.topic, e.seq`,
+      const pruned = await manager.query<{ topic: string; seq: string; n: number }[]>(
+        `WITH gone AS (
+           DELETE FROM realtime_events e USING realtime_topics t
+            WHERE t.topic = e.topic AND e.seq <= t.published_seq AND e.created_at < $1
+           RETURNING e.topic, e.seq)
+         SELECT topic, max(seq) AS seq, count(*)::int AS n FROM gone GROUP BY topic`,
         [horizon],
       );
-      const upTo = new Map<string, number>();
-      for (const row of deleted) upTo.set(row.topic, Math.max(upTo.get(row.topic) ?? 0, Number(row.seq)));
-      for (const [topic, seq] of upTo) {
+      for (const { topic, seq } of pruned) {
         await manager.query('UPDATE realtime_topics SET pruned_seq = greatest(pruned_seq, $2) WHERE topic = $1', [
           topic,
           seq,
         ]);
       }
-      return deleted.length;
+      return pruned.reduce((sum, row) => sum + row.n, 0);
     });
   }
 }

@@ -11,6 +11,7 @@ import { isUuid } from '../common/ids.js';
 import { type Connection, type KeyPart, keysetPageBy, type PageArgs } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { EventLog, questionEvent } from '../realtime/event-log.service.js';
 import { attributeTo, type Reader } from '../threads/dto/author.model.js';
 import type { QuestionModel } from './dto/question.model.js';
 import { QuestionEntity, QuestionVoteEntity } from './question.entity.js';
@@ -60,6 +61,7 @@ export class QuestionsService {
     private readonly access: AccessService,
     private readonly policy: CharterPolicyService,
     private readonly audit: AuditService,
+    private readonly events: EventLog,
   ) {}
 
   async ask(user: AuthUser, sessionId: string, body: string): Promise<QuestionModel> {
@@ -67,15 +69,19 @@ export class QuestionsService {
     assertOpen(session);
     const membership = await this.access.membershipIn(user, session.cohortId);
     if (!membership) throw notFound(); // the ability lets only members in force ask
-    const question = await this.dataSource.manager.save(
-      this.dataSource.manager.create(QuestionEntity, {
-        cohortId: session.cohortId,
-        sessionId: session.id,
-        authorMembershipId: membership.id,
-        authorUserId: user.id,
-        body: body.trim(),
-      }),
-    );
+    const question = await this.dataSource.transaction(async (manager) => {
+      const saved = await manager.save(
+        manager.create(QuestionEntity, {
+          cohortId: session.cohortId,
+          sessionId: session.id,
+          authorMembershipId: membership.id,
+          authorUserId: user.id,
+          body: body.trim(),
+        }),
+      );
+      await questionEvent(this.events, manager, 'question.created', saved);
+      return saved;
+    });
     return this.modelFor(user, question.id, session);
   }
 
@@ -96,6 +102,7 @@ export class QuestionsService {
         .execute();
       if ((inserted.raw as unknown[]).length > 0) {
         await manager.increment(QuestionEntity, { id: question.id }, 'votes', 1);
+        await questionEvent(this.events, manager, 'question.updated', question);
       }
     });
     return this.modelFor(user, question.id, session);
@@ -110,6 +117,7 @@ export class QuestionsService {
         { id: question.id, cohortId: question.cohortId },
         { hiddenAt: new Date(), hiddenReason: reason.trim() },
       );
+      await questionEvent(this.events, manager, 'question.updated', question);
       await this.audit.record(manager, {
         cohortId: question.cohortId,
         actorId: user.id,
@@ -125,11 +133,14 @@ export class QuestionsService {
   /** A facilitator or one of the session's speakers marks a question answered (or not). */
   async markAnswered(user: AuthUser, questionId: string, answered: boolean): Promise<QuestionModel> {
     const { question, session } = await this.loadAuthorized(user, 'answer', questionId, 'Question');
-    await this.dataSource.manager.update(
-      QuestionEntity,
-      { id: question.id, cohortId: question.cohortId },
-      { answeredAt: answered ? (question.answeredAt ?? new Date()) : null },
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        QuestionEntity,
+        { id: question.id, cohortId: question.cohortId },
+        { answeredAt: answered ? (question.answeredAt ?? new Date()) : null },
+      );
+      await questionEvent(this.events, manager, 'question.updated', question);
+    });
     return this.modelFor(user, question.id, session);
   }
 

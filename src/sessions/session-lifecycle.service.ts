@@ -8,6 +8,7 @@ import { conflict, forbidden, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { EventLog, sessionEvent } from '../realtime/event-log.service.js';
 import { NeedEntity, NeedStatus } from '../needs/need.entity.js';
 import type { RecordSessionOutcomeInput, RsvpInput, RsvpModel, SessionModel } from './dto/session.model.js';
 import { RsvpStatus, SessionEntity, SessionRsvpEntity, SessionState } from './session.entity.js';
@@ -30,6 +31,7 @@ export class SessionLifecycleService {
     private readonly access: AccessService,
     private readonly policy: CharterPolicyService,
     private readonly audit: AuditService,
+    private readonly events: EventLog,
   ) {}
 
   /**
@@ -55,7 +57,10 @@ export class SessionLifecycleService {
         membershipId: membership.id,
       });
       const seatDelta = Number(input.status === RsvpStatus.GOING) - Number(previous?.status === RsvpStatus.GOING);
-      if (seatDelta !== 0) await this.moveSeats(manager, session.id, seatDelta);
+      if (seatDelta !== 0) {
+        await this.moveSeats(manager, session.id, seatDelta);
+        await sessionEvent(this.events, manager, session);
+      }
       await manager
         .createQueryBuilder()
         .insert()
@@ -116,6 +121,7 @@ export class SessionLifecycleService {
           { status: NeedStatus.OPEN, linkedSessionId: null },
         );
       }
+      await sessionEvent(this.events, manager, session);
       await this.audit.record(manager, {
         cohortId: session.cohortId,
         actorId: user.id,
@@ -135,6 +141,7 @@ export class SessionLifecycleService {
     if (recording !== Permission.ALLOWED) throw forbidden("The cohort's charter forbids recording");
     await this.dataSource.transaction(async (manager) => {
       await manager.update(SessionEntity, { id: session.id, cohortId: session.cohortId }, { recordingUrl: url });
+      await sessionEvent(this.events, manager, session);
       await this.audit.record(manager, {
         cohortId: session.cohortId,
         actorId: user.id,
@@ -162,6 +169,7 @@ export class SessionLifecycleService {
           outcomeRecordedAt: new Date(),
         },
       );
+      await sessionEvent(this.events, manager, session);
       await this.audit.record(manager, {
         cohortId: session.cohortId,
         actorId: user.id,

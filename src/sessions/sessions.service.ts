@@ -16,6 +16,7 @@ import { isUuid } from '../common/ids.js';
 import { type Connection, type KeyPart, keysetPageBy } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
+import { EventLog, sessionEvent } from '../realtime/event-log.service.js';
 import { NeedEntity, NeedStatus } from '../needs/need.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
 import type { ScheduleSessionInput, SessionModel, SessionsArgs, UpdateSessionInput } from './dto/session.model.js';
@@ -75,6 +76,7 @@ export class SessionsService {
     private readonly audit: AuditService,
     private readonly window: AccessWindow,
     private readonly clock: Clock,
+    private readonly events: EventLog,
   ) {}
 
   async schedule(user: AuthUser, input: ScheduleSessionInput): Promise<SessionModel> {
@@ -105,6 +107,7 @@ export class SessionsService {
       );
       await this.grant(manager, session.id, experts);
       for (const need of needs) await linkNeed(manager, need, session);
+      await sessionEvent(this.events, manager, session);
       await this.audit.record(manager, {
         cohortId: cohort.id,
         actorId: user.id,
@@ -166,6 +169,7 @@ export class SessionsService {
           expertMembershipIds,
         },
       );
+      await sessionEvent(this.events, manager, session);
       await this.audit.record(manager, {
         cohortId: session.cohortId,
         actorId: user.id,

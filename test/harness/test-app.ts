@@ -33,7 +33,7 @@ export class TestApp {
     readonly clock: Clock,
     readonly config: AppConfig,
     private readonly closeApp: () => Promise<void>,
-    private readonly database: ScratchDatabase,
+    readonly database: ScratchDatabase,
   ) {}
 
   get dataSource(): DataSource {
@@ -95,15 +95,23 @@ export class TestApp {
   }
 }
 
-/** A fresh database (a copy of the migrated template) and a server listening on a random port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * A fresh database (a copy of the migrated template) and a server listening on a random port.
+ * With `sharing`, a second instance on the first one's database (which the first one drops).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { sharing?: TestApp } = {},
+): Promise<TestApp> {
   const server = testServerUrl();
   const dumpFile = process.env[DUMP_ENV];
-  const database = await createScratchDatabase(server, {
-    prefix: 'convene_test',
-    template: process.env[TEMPLATE_ENV],
-    embeddedDump: !server && dumpFile ? new Blob([readFileSync(dumpFile)]) : undefined,
-  });
+  const database = options.sharing
+    ? { ...options.sharing.database, drop: () => Promise.resolve() }
+    : await createScratchDatabase(server, {
+        prefix: 'convene_test',
+        template: process.env[TEMPLATE_ENV],
+        embeddedDump: !server && dumpFile ? new Blob([readFileSync(dumpFile)]) : undefined,
+      });
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
