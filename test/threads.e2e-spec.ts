@@ -4,6 +4,7 @@ import { AuditEntryEntity } from '../src/insights/audit-entry.entity.js';
 import { PostEntity } from '../src/threads/post.entity.js';
 import { newCohort, newMember, type TestMember } from './harness/factories.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
+import { OutboxDispatcher } from '../src/realtime/dispatcher.service.js';
 
 const START =
   'mutation StartThread($input: StartThreadInput!) { startThread(input: $input) { id title kind status author { displayName ministry country } } }';
@@ -271,10 +272,12 @@ describe('threads and posts', () => {
 
   describe('SQL statements per page (no N+1)', () => {
     const counted = async (work: () => Promise<unknown>) => {
+      // Events of the writes before are published first, so the dispatcher is idle while counting.
+      await t.app.get(OutboxDispatcher).flush();
       const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
       try {
         await work();
-        // The realtime dispatcher polls its outbox in the background; those are not the request's.
+        // The realtime dispatcher still polls its outbox in the background; those are not the request's.
         return spy.mock.calls.filter(([sql]) => !String(sql).includes('realtime_')).length;
       } finally {
         spy.mockRestore();

@@ -105,6 +105,7 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
       can(['read', 'create', 'support', 'link'], 'Need', { cohortId });
       can(['create', 'read', 'update', 'moderate', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId });
       can(['answer', 'moderate'], 'Question', { cohortId });
+      can('read', 'Insights', { cohortId });
       break;
     case 'MEMBER':
       admitToAudience(can, membership, ['read', 'post']);

@@ -65,6 +65,10 @@ export interface QuestionSubject {
   sessionExpertMembershipIds: string[];
 }
 
+export interface InsightsSubject {
+  cohortId: string;
+}
+
 export interface SubjectShapes {
   Cohort: CohortSubject;
   Membership: MembershipSubject;
@@ -78,6 +82,7 @@ export interface SubjectShapes {
   Proposal: ProposalSubject;
   Session: SessionSubject;
   Question: QuestionSubject;
+  Insights: InsightsSubject;
 }
 
 export type SubjectType = keyof SubjectShapes;

@@ -15,7 +15,7 @@ import { MembershipEntity } from './membership.entity.js';
 type Subject = Parameters<AppAbility['can']>[1];
 
 /** Subjects that are cohort content, behind the charter gate. */
-const CONTENT_SUBJECTS: SubjectType[] = ['Space', 'Thread', 'Post', 'Need', 'Session', 'Question'];
+const CONTENT_SUBJECTS: SubjectType[] = ['Space', 'Thread', 'Post', 'Need', 'Session', 'Question', 'Insights'];
 
 interface MembershipRow {
   id: string;
