@@ -23,6 +23,8 @@ import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
 import { EMBEDDED_POOL_SIZE } from './database/embedded-postgres.js';
 import { withoutUrlSecrets } from './common/log-redaction.js';
+import { QUERY_LIMITS, queryLimits } from './common/query-limits.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { GRAPHQL_SCHEMA_OPTIONS } from './graphql-schema.js';
 import { HealthModule } from './health/health.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -57,6 +59,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export class AppModule {
   static forRoot({ config, databaseUrl, embedded, clock }: AppModuleOptions): DynamicModule {
     const development = config.nodeEnv !== 'production';
+    const limits = queryLimits(!development);
     return {
       module: AppModule,
       imports: [
@@ -92,13 +95,20 @@ export class AppModule {
           path: '/graphql',
           introspection: development,
           playground: false,
-          plugins: development ? [ApolloServerPluginLandingPageLocalDefault({ embed: false })] : [],
+          plugins: [
+            ...limits.plugins,
+            ...(development ? [ApolloServerPluginLandingPageLocalDefault({ embed: false })] : []),
+          ],
+          validationRules: limits.validationRules,
+          parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+          allowBatchedHttpRequests: false,
           csrfPrevention: true,
           includeStacktraceInErrorResponses: false,
           formatError,
           context: ({ req }: { req: ConveneRequest }): GraphQLContext => ({ req }),
         }),
         ScheduleModule.forRoot(),
+        RateLimitModule,
         ...DOMAIN_MODULES,
       ],
       providers: [

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ConveneIoAdapter } from './realtime/io-adapter.js';
@@ -43,6 +44,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       }),
       { bufferLogs: true, abortOnError: false, bodyParser: false },
     );
+    // Security headers; the development landing page loads Apollo's scripts, so its CSP is off there.
+    app.use(helmet({ contentSecurityPolicy: config.nodeEnv === 'production' ? undefined : false }));
     app.use(json({ limit: REQUEST_BODY_LIMIT }));
     app.use(bodyErrors);
     app.useLogger(app.get(Logger));

@@ -74,4 +74,12 @@ describe('errors', () => {
       expect(res.text).not.toMatch(/at \w+ \(|node_modules|<html/i);
     }
   });
+
+  it('sends security headers and hides the framework', async () => {
+    const res = await t.http().get('/health');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
 });

@@ -1,19 +1,24 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Authenticated, Public } from '../authz/policy.decorator.js';
 import { notFound } from '../common/errors.js';
-import { type AuthUser, CurrentUser } from '../common/request-context.js';
+import { RateLimits } from '../common/rate-limit/rate-limit.module.js';
+import { type AuthUser, CurrentUser, RequestIp } from '../common/request-context.js';
 import { AuthService } from './auth.service.js';
 import { LoginInput, LoginPayload } from './dto/login.dto.js';
 import { toUserModel, UserModel } from './dto/user.model.js';
 
 @Resolver(() => UserModel)
 export class AuthResolver {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly limits: RateLimits,
+  ) {}
 
   // Public: this is how a caller gets a token in the first place.
   @Public()
   @Mutation(() => LoginPayload)
-  async login(@Args('input') input: LoginInput): Promise<LoginPayload> {
+  async login(@Args('input') input: LoginInput, @RequestIp() ip: string): Promise<LoginPayload> {
+    await this.limits.login(ip, input.email);
     const { token, user } = await this.auth.login(input.email, input.password);
     return { token, user: toUserModel(user, { showEmail: true }) };
   }

@@ -51,3 +51,8 @@ export const OptionalUser = createParamDecorator(
 export const RequestToken = createParamDecorator((_data: unknown, context: ExecutionContext): string | null =>
   bearerToken(requestOf(context)),
 );
+
+/** The client's address as Express sees it (behind a proxy, set Express's `trust proxy`). */
+export const RequestIp = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => requestOf(context).ip ?? 'unknown',
+);

@@ -20,6 +20,12 @@ export interface AppConfig {
   invitationTtlSeconds: number;
   /** How long a session-only expert keeps access after their last granted session ends. */
   expertAccessGraceSeconds: number;
+  /** Scales every rate limit at once (a load test raises them without turning them off). */
+  rateLimitMultiplier: number;
+  /** GraphQL top-level fields per minute, per account (or per IP when signed out). */
+  requestsPerMinute: number;
+  loginsPerMinutePerIp: number;
+  loginsPerMinutePerAccount: number;
   /** How long realtime events are kept for replay (`since`). */
   realtimeReplaySeconds: number;
 }
@@ -72,6 +78,16 @@ function positiveInt(env: Env, name: string, fallback: number): number {
     throw new ConfigError(name, `must be a whole number of at least 1 (got "${raw}")`);
   }
   return Number(raw);
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(parsed > 0)) {
+    throw new ConfigError(name, `must be a positive number such as 1, 0.5 or 100 (got "${raw}")`);
+  }
+  return parsed;
 }
 
 /** Durations are whole seconds, or a number with s, m, h or d ("12h", "14d"). */
@@ -164,6 +180,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     invitationTtlSeconds: parseDuration(env, 'INVITATION_TTL', '14d'),
     expertAccessGraceSeconds: parseDuration(env, 'EXPERT_ACCESS_GRACE', '0', { allowZero: true }),
     realtimeReplaySeconds: parseDuration(env, 'REALTIME_REPLAY_HORIZON', '7d'),
+    rateLimitMultiplier: positiveNumber(env, 'RATE_LIMIT_MULTIPLIER', 1),
+    requestsPerMinute: positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
+    loginsPerMinutePerIp: positiveInt(env, 'RATE_LIMIT_LOGINS_PER_IP', 20),
+    loginsPerMinutePerAccount: positiveInt(env, 'RATE_LIMIT_LOGINS_PER_ACCOUNT', 5),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     runMigrations: bool(env, 'RUN_MIGRATIONS', true),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

@@ -27,7 +27,7 @@ export const REALTIME_LIMITS = {
 
 /** How often tokens and access windows of connected sockets are checked. */
 const SWEEP_MS = 500;
-const TOKEN_CHECK_MS = 2000;
+const TOKEN_CHECK_MS = 500;
 
 /** Events that can change who may read what in a cohort: every subscription there is checked again. */
 const ACCESS_EVENTS = new Set(['membership.updated', 'charter.ratified', 'session.updated']);
@@ -54,6 +54,8 @@ interface Client {
   socket: Socket;
   user: AuthUser;
   subscriptions: Map<string, Subscription>;
+  /** Topics being subscribed right now. */
+  pending: Set<string>;
   tokens: number;
   tokensAt: number;
 }
@@ -104,6 +106,7 @@ export class RealtimeHub implements OnModuleDestroy {
       socket,
       user,
       subscriptions: new Map(),
+      pending: new Set(),
       tokens: REALTIME_LIMITS.clientEventBurst,
       tokensAt: now,
     });
@@ -127,9 +130,24 @@ export class RealtimeHub implements OnModuleDestroy {
     if (since !== undefined && since !== null && !(Number.isSafeInteger(since) && (since as number) >= 0)) {
       return { ok: false, code: ErrorCode.BAD_USER_INPUT };
     }
-    if (client.subscriptions.has(topic.name)) return { ok: true };
-    if (client.subscriptions.size >= REALTIME_LIMITS.subscriptionsPerSocket) {
+    if (client.subscriptions.has(topic.name) || client.pending.has(topic.name)) return { ok: true };
+    if (client.subscriptions.size + client.pending.size >= REALTIME_LIMITS.subscriptionsPerSocket) {
       return { ok: false, code: ErrorCode.BAD_USER_INPUT };
+    }
+    // Reserved before the first await, so concurrent subscribes to one topic make one subscription.
+    client.pending.add(topic.name);
+    try {
+      return await this.open(client, topic, since as number | null | undefined);
+    } finally {
+      client.pending.delete(topic.name);
+    }
+  }
+
+  private async open(client: Client, topic: Topic, since: number | null | undefined): Promise<Ack> {
+    const socket = client.socket;
+    if (!(await this.tokenAlive(client))) {
+      socket.disconnect(true);
+      return { ok: false, code: ErrorCode.UNAUTHENTICATED };
     }
     client.user = { ...client.user }; // a fresh object: the ability is loaded anew
     let cohortId: string;
@@ -139,10 +157,20 @@ export class RealtimeHub implements OnModuleDestroy {
       return { ok: false, code: error instanceof AppError ? error.code : ErrorCode.NOT_FOUND };
     }
     const membership = await this.access.membershipIn(client.user, cohortId);
+    // Standing read again once the log position is known: a removal that committed meanwhile
+    // cannot slip a replay through.
     const [row] = await this.dataSource.query<{ last_seq: string; pruned_seq: string }[]>(
       'SELECT last_seq, pruned_seq FROM realtime_topics WHERE topic = $1',
       [topic.name],
     );
+    if (membership) {
+      const now = (await this.standing(cohortId, [client.user.id])).get(client.user.id);
+      if (!now?.inForce || !now.charterAccepted || now.role !== membership.role) {
+        return { ok: false, code: ErrorCode.NOT_FOUND };
+      }
+    }
+    // The socket may have gone while this was checked.
+    if (!this.clients.has(client.socket.id)) return { ok: false, code: ErrorCode.UNAUTHENTICATED };
     const latest = Number(row?.last_seq ?? 0);
     const pruned = Number(row?.pruned_seq ?? 0);
     const resync = typeof since === 'number' && since < pruned;
@@ -179,8 +207,11 @@ export class RealtimeHub implements OnModuleDestroy {
 
   /** An event published by a dispatcher, on this instance or another. */
   async deliver(event: RawEvent): Promise<void> {
+    // A change of who may read what is applied to every subscription it touches before the
+    // event itself goes out, so nobody receives it under the rights they just lost.
+    if (ACCESS_EVENTS.has(event.type)) await this.recheckCohort(event.cohortId);
+    if (event.type === 'thread.updated') await this.recheckTopic(event.topic);
     const listeners = [...(this.byTopic.get(event.topic) ?? [])];
-    if (ACCESS_EVENTS.has(event.type)) void this.recheckCohort(event.cohortId);
     if (listeners.length === 0) return;
     // Each recipient's standing in the cohort, read fresh for this event in one query: a member
     // removed, expired or gated by a new charter before this event committed never receives it.
@@ -241,7 +272,9 @@ export class RealtimeHub implements OnModuleDestroy {
     if (!payload) {
       payload = this.renderer.render(event, client.user);
       this.renders.set(key, payload);
-      setTimeout(() => this.renders.delete(key), 10_000).unref();
+      // Shared only while it is being rendered, by the deliveries of this moment: a later reader
+      // (a replay) gets the object, and the charter, as they are then.
+      void payload.finally(() => this.renders.delete(key));
     }
     const rendered = await payload;
     if (rendered === null || subscription.closed) return;
@@ -284,11 +317,25 @@ export class RealtimeHub implements OnModuleDestroy {
     }
   }
 
-  /** Readers with the same key see the same payload: their role, and for memberships whether it is theirs. */
+  /**
+   * Readers with the same key are entitled to the same payload: everything the rules read about
+   * them in this cohort (role, ministry, grants, the charter's switches), and for memberships
+   * whether it is their own.
+   */
   private async viewKey(user: AuthUser, event: RawEvent): Promise<string> {
-    const membership = await this.access.membershipIn(user, event.cohortId);
-    const role = membership?.role ?? 'NONE';
-    return event.type === 'membership.updated' && membership?.id === event.ref.membershipId ? `${role}:self` : role;
+    const m = await this.access.membershipIn(user, event.cohortId);
+    if (!m) return 'none';
+    const self = event.type === 'membership.updated' && m.id === event.ref.membershipId;
+    return JSON.stringify([
+      m.role,
+      m.ministry,
+      [...m.grantedSpaceIds].sort(),
+      [...m.grantedSessionIds].sort(),
+      m.charterAccepted,
+      m.observersAllowed,
+      m.vendorsShutOut,
+      self ? m.id : null,
+    ]);
   }
 
   /** Which cohort a topic belongs to, if this caller may follow it; throws NOT_FOUND and the like. */
@@ -324,11 +371,22 @@ export class RealtimeHub implements OnModuleDestroy {
   }
 
   private async recheckCohort(cohortId: string): Promise<void> {
+    const checks = [];
     for (const client of this.clients.values()) {
       for (const subscription of client.subscriptions.values()) {
-        if (subscription.cohortId === cohortId) await this.recheck(client, subscription);
+        if (subscription.cohortId === cohortId) checks.push(this.recheck(client, subscription));
       }
     }
+    await Promise.all(checks);
+  }
+
+  private async recheckTopic(topic: string): Promise<void> {
+    await Promise.all(
+      [...(this.byTopic.get(topic) ?? [])].map((client) => {
+        const subscription = client.subscriptions.get(topic);
+        return subscription ? this.recheck(client, subscription) : Promise.resolve();
+      }),
+    );
   }
 
   private drop(client: Client, subscription: Subscription): void {
@@ -357,6 +415,14 @@ export class RealtimeHub implements OnModuleDestroy {
     } catch (error) {
       this.logger.error({ err: error }, 'Realtime sweep failed');
     }
+  }
+
+  private async tokenAlive(client: Client): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM access_tokens WHERE id = $1 AND expires_at > $2',
+      [client.user.tokenId, this.clock.now()],
+    );
+    return rows.length === 1;
   }
 
   private async checkTokens(now: Date): Promise<void> {

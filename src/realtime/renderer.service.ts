@@ -58,8 +58,22 @@ export class EventRenderer {
       case 'question.created':
       case 'question.updated':
         return this.questions.eventPayload(reader, event.ref.questionId);
-      case 'session.updated':
-        return { ...(await this.sessions.get(reader, event.ref.sessionId)), myRsvp: null };
+      case 'session.updated': {
+        const { experts, ...session } = await this.sessions.get(reader, event.ref.sessionId);
+        // Experts as GraphQL shows them to every reader: never the account row behind them.
+        return {
+          ...session,
+          myRsvp: null,
+          experts: experts.map((expert) => ({
+            id: expert.id,
+            role: expert.role,
+            status: expert.status,
+            ministry: expert.ministry,
+            country: expert.country,
+            user: { id: expert.userId, displayName: expert.loadedUser?.displayName ?? null },
+          })),
+        };
+      }
       case 'charter.ratified':
         return { cohortId: event.cohortId, version: Number(event.ref.version) };
       case 'membership.updated': {

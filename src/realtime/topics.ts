@@ -12,11 +12,14 @@ const KINDS: readonly TopicKind[] = ['cohort', 'thread', 'session'];
 
 export const topicName = (kind: TopicKind, id: string): string => `${kind}:${id}`;
 
-/** `cohort:<id>`, `thread:<id>` or `session:<id>`; anything else is not a topic. */
+/** Ids as Convene writes them: lower-case UUIDs, so a topic has exactly one name. */
+const CANONICAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `cohort:<id>`, `thread:<id>` or `session:<id>` with a lower-case id; anything else is not a topic. */
 export function parseTopic(value: unknown): Topic | null {
   if (typeof value !== 'string' || value.length > 60) return null;
   const [kind, id, ...rest] = value.split(':');
-  if (rest.length > 0 || !KINDS.includes(kind as TopicKind) || !isUuid(id)) return null;
+  if (rest.length > 0 || !KINDS.includes(kind as TopicKind) || !CANONICAL_ID.test(id) || !isUuid(id)) return null;
   return { kind: kind as TopicKind, id, name: value };
 }
 

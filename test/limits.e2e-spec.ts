@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, Kind, parse, validate } from 'graphql';
+import { queryLimits } from '../src/common/query-limits.js';
+import { newUser } from './harness/factories.js';
+import { startTestApp, type TestApp } from './harness/test-app.js';
+import { testServerUrl } from './setup/test-database.js';
+
+const LOGIN = 'mutation ($input: LoginInput!) { login(input: $input) { token } }';
+const ME = 'query { me { id } }';
+
+const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  res.errors?.map((e) => e.extensions?.code) ?? [];
+
+describe('query limits', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('refuses more than 15 aliases in one document, so one request cannot run many searches', async () => {
+    const user = await newUser(t);
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: ministries { code }`).join(' ');
+    const res = await t.gql(`{ ${fields(16)} }`, {}, user.token);
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors?.[0].message).toMatch(/alias/i);
+    expect((await t.gql(`{ ${fields(15)} }`, {}, user.token)).errors).toBeUndefined();
+  });
+
+  it('refuses documents deeper than the limit, through fragments and introspection too', async () => {
+    const nested = (depth: number): string => (depth === 0 ? 'name' : `ofType { ${nested(depth - 1)} }`);
+    const direct = `{ __schema { types { fields { type { ${nested(20)} } } } } }`;
+    const viaFragment = `query { ...F } fragment F on Query { __schema { types { fields { type { ${nested(20)} } } } } }`;
+    for (const document of [direct, viaFragment]) {
+      const res = await t.gql(document);
+      expect(new Set(codes(res))).toEqual(new Set(['BAD_USER_INPUT']));
+      expect(res.errors?.map((e) => e.message).join(' ')).toMatch(/depth limit/i);
+    }
+  });
+
+  it('refuses costly documents, introspection counted: 6 heavy trees are refused, 5 are not', async () => {
+    const nest = (d: number): string =>
+      d === 0 ? 'name kind description' : `name kind description ofType { ${nest(d - 1)} }`;
+    const tree = `__schema { types { name fields { name type { ${nest(12)} } args { name type { ${nest(11)} } } } } }`;
+    const trees = (n: number) => `query { ${Array.from({ length: n }, (_, i) => `a${i}: ${tree}`).join(' ')} }`;
+    const refused = await t.gql(trees(6));
+    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors?.[0].message).toMatch(/cost/i);
+    expect((await t.gql(trees(5))).errors).toBeUndefined();
+  });
+
+  it('lets every document of the contract through the limits', () => {
+    const schema = buildSchema(readFileSync(join(import.meta.dirname, '../schema/schema.graphql'), 'utf8'));
+    const contract = parse(readFileSync(join(import.meta.dirname, '../../shared/contract/operations.graphql'), 'utf8'));
+    const rules = queryLimits(true).validationRules;
+    const operations = contract.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    expect(operations.length).toBeGreaterThanOrEqual(35);
+    for (const operation of operations) {
+      const document = { ...contract, definitions: [operation] };
+      expect({ name: operation.name?.value, errors: validate(schema, document, rules).map((e) => e.message) }).toEqual({
+        name: operation.name?.value,
+        errors: [],
+      });
+    }
+  });
+
+  it('refuses documents of more than 15000 tokens as bad input, not a server fault', async () => {
+    const res = await t.gql(`{ ${Array.from({ length: 8000 }, () => '__typename').join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('refuses batched HTTP requests', async () => {
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .send([{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    expect(JSON.stringify(res.body)).toMatch(/BAD_USER_INPUT/);
+    expect(JSON.stringify(res.body)).not.toMatch(/"data"/);
+  });
+});
+
+describe('rate limits', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      RATE_LIMIT_MULTIPLIER: '1',
+      RATE_LIMIT_PER_MINUTE: '8',
+      RATE_LIMIT_LOGINS_PER_ACCOUNT: '3',
+      RATE_LIMIT_LOGINS_PER_IP: '12',
+    });
+  });
+  afterAll(() => t.close());
+
+  it('limits logins per account with RATE_LIMITED and a retry hint, whatever the password', async () => {
+    const user = await newUser(t);
+    const attempt = (password: string) => t.gql(LOGIN, { input: { email: user.email, password } });
+    for (let i = 0; i < 3; i++) expect(codes(await attempt('wrong password here'))).toEqual(['UNAUTHENTICATED']);
+    const limited = await attempt(user.password);
+    expect(codes(limited)).toEqual(['RATE_LIMITED']);
+    expect(limited.errors?.[0].extensions?.retryAfter).toEqual(expect.any(Number));
+  });
+
+  it('counts every login alias of one document', async () => {
+    const user = await newUser(t);
+    // Right passwords, so each alias runs: the fourth is over the account's limit of three.
+    const aliases = Array.from(
+      { length: 5 },
+      (_, i) => `l${i}: login(input: { email: "${user.email}", password: "${user.password}" }) { token }`,
+    ).join(' ');
+    const res = await t.gql(`mutation { ${aliases} }`);
+    expect(codes(res)).toEqual(['RATE_LIMITED']);
+    expect(res.errors?.[0].path).toEqual(['l3']);
+  });
+
+  it('limits logins per IP across accounts', async () => {
+    // Eight attempts from this address so far; fresh accounts do not reset the count.
+    const answers = [];
+    for (let i = 0; i < 6; i++) {
+      const user = await newUser(t);
+      answers.push(codes(await t.gql(LOGIN, { input: { email: user.email, password: 'wrong password' } }))[0]);
+    }
+    expect(answers).toContain('RATE_LIMITED');
+    expect(answers.indexOf('RATE_LIMITED')).toBeLessThanOrEqual(4);
+  });
+
+  it('limits requests per account and scales with RATE_LIMIT_MULTIPLIER', async () => {
+    const user = await newUser(t);
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(codes(await t.gql(ME, {}, user.token))[0] ?? 'ok');
+    expect(results.filter((code) => code === 'ok')).toHaveLength(8);
+    expect(results.slice(8)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+
+    const doubled = await startTestApp({ RATE_LIMIT_MULTIPLIER: '2', RATE_LIMIT_PER_MINUTE: '8' });
+    try {
+      const other = await newUser(doubled);
+      const allowed = [];
+      for (let i = 0; i < 17; i++) allowed.push(codes(await doubled.gql(ME, {}, other.token))[0] ?? 'ok');
+      expect(allowed.filter((code) => code === 'ok')).toHaveLength(16);
+    } finally {
+      await doubled.close();
+    }
+  });
+});
+
+const REDIS_URL = process.env.TEST_REDIS_URL;
+const shared = REDIS_URL && testServerUrl() ? describe : describe.skip;
+
+shared('rate limits shared by instances through Redis', () => {
+  it('counts logins to one account across two instances together', async () => {
+    const env = { REDIS_URL: REDIS_URL!, RATE_LIMIT_MULTIPLIER: '1', RATE_LIMIT_LOGINS_PER_ACCOUNT: '4' };
+    const a = await startTestApp(env);
+    const b = await startTestApp(env, { sharing: a });
+    try {
+      const user = await newUser(a);
+      const attempt = (t: TestApp) => t.gql(LOGIN, { input: { email: user.email, password: 'not the password' } });
+      const answers = [];
+      for (const t of [a, b, a, b, a]) answers.push(codes(await attempt(t))[0]);
+      expect(answers).toEqual([
+        'UNAUTHENTICATED',
+        'UNAUTHENTICATED',
+        'UNAUTHENTICATED',
+        'UNAUTHENTICATED',
+        'RATE_LIMITED',
+      ]);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
