@@ -4,7 +4,9 @@ import { ratifyPolicy } from './harness/charter.js';
 import { SCHEDULE, ASK } from './harness/session-documents.js';
 import { connectTo, eventually, settle, type TestSocket } from './harness/sockets.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
+import { jest } from '@jest/globals';
 import { OutboxDispatcher } from '../src/realtime/dispatcher.service.js';
+import { EventRenderer } from '../src/realtime/renderer.service.js';
 import { EventPruner } from '../src/realtime/prune.service.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
 
@@ -298,6 +300,28 @@ describe('realtime delivery over socket.io', () => {
       const socket = await connect(member.token);
       expect(await socket.subscribe(topic, 0)).toEqual({ ok: true, resync: true });
       expect(socket.resyncs).toEqual([topic]);
+    });
+  });
+
+  describe('payloads per view', () => {
+    it('renders an event once for readers with the same view, not once per socket', async () => {
+      const threadId = await thread();
+      const readers: TestSocket[] = [];
+      for (let i = 0; i < 6; i++) {
+        const socket = await connect((await newMember(t, cohortId, { ministry: 'health', country: 'UG' })).token);
+        expect(await socket.subscribe(`thread:${threadId}`)).toEqual({ ok: true });
+        readers.push(socket);
+      }
+      const render = jest.spyOn(EventRenderer.prototype, 'render');
+      try {
+        await reply(threadId, member, 'One rendering for six readers');
+        await eventually(() => readers.every((socket) => socket.of(`thread:${threadId}`).length === 1));
+        expect(render.mock.calls.length).toBeLessThan(readers.length);
+        const payloads = readers.map((socket) => socket.of(`thread:${threadId}`)[0].payload);
+        expect(new Set(payloads.map((payload) => JSON.stringify(payload))).size).toBe(1);
+      } finally {
+        render.mockRestore();
+      }
     });
   });
 

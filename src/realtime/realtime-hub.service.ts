@@ -29,6 +29,9 @@ export const REALTIME_LIMITS = {
 const SWEEP_MS = 500;
 const TOKEN_CHECK_MS = 500;
 
+/** How long a finished rendering still serves readers with the same view of the same event. */
+const RENDER_SHARING_MS = 100;
+
 /** Events that can change who may read what in a cohort: every subscription there is checked again. */
 const ACCESS_EVENTS = new Set(['membership.updated', 'charter.ratified', 'session.updated']);
 
@@ -272,9 +275,9 @@ export class RealtimeHub implements OnModuleDestroy {
     if (!payload) {
       payload = this.renderer.render(event, client.user);
       this.renders.set(key, payload);
-      // Shared only while it is being rendered, by the deliveries of this moment: a later reader
-      // (a replay) gets the object, and the charter, as they are then.
-      void payload.finally(() => this.renders.delete(key));
+      // Shared by the deliveries of this moment only (while rendering and a moment after): a
+      // later reader, a replay, gets the object and the charter as they are then.
+      void payload.finally(() => setTimeout(() => this.renders.delete(key), RENDER_SHARING_MS).unref());
     }
     const rendered = await payload;
     if (rendered === null || subscription.closed) return;
