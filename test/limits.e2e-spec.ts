@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, Kind, parse, validate } from 'graphql';
 import { queryLimits } from '../src/common/query-limits.js';
@@ -50,9 +50,11 @@ describe('query limits', () => {
     expect((await t.gql(trees(5))).errors).toBeUndefined();
   });
 
-  it('lets every document of the contract through the limits', () => {
+  // The contract lives beside the repository (../shared/contract); a checkout elsewhere skips this.
+  const contractFile = join(import.meta.dirname, '../../shared/contract/operations.graphql');
+  (existsSync(contractFile) ? it : it.skip)('lets every document of the contract through the limits', () => {
     const schema = buildSchema(readFileSync(join(import.meta.dirname, '../schema/schema.graphql'), 'utf8'));
-    const contract = parse(readFileSync(join(import.meta.dirname, '../../shared/contract/operations.graphql'), 'utf8'));
+    const contract = parse(readFileSync(contractFile, 'utf8'));
     const rules = queryLimits(true).validationRules;
     const operations = contract.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
     expect(operations.length).toBeGreaterThanOrEqual(35);

@@ -20,6 +20,9 @@ export interface AppConfig {
   invitationTtlSeconds: number;
   /** How long a session-only expert keeps access after their last granted session ends. */
   expertAccessGraceSeconds: number;
+  /** After SIGTERM: how long readiness reports false before connections close, and the deadline to exit. */
+  shutdownDelaySeconds: number;
+  shutdownTimeoutSeconds: number;
   /** Scales every rate limit at once (a load test raises them without turning them off). */
   rateLimitMultiplier: number;
   /** GraphQL top-level fields per minute, per account (or per IP when signed out). */
@@ -181,6 +184,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expertAccessGraceSeconds: parseDuration(env, 'EXPERT_ACCESS_GRACE', '0', { allowZero: true }),
     realtimeReplaySeconds: parseDuration(env, 'REALTIME_REPLAY_HORIZON', '7d'),
     rateLimitMultiplier: positiveNumber(env, 'RATE_LIMIT_MULTIPLIER', 1),
+    shutdownDelaySeconds: parseDuration(env, 'SHUTDOWN_DELAY', '0', { allowZero: true }),
+    shutdownTimeoutSeconds: parseDuration(env, 'SHUTDOWN_TIMEOUT', '15s'),
     requestsPerMinute: positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
     loginsPerMinutePerIp: positiveInt(env, 'RATE_LIMIT_LOGINS_PER_IP', 20),
     loginsPerMinutePerAccount: positiveInt(env, 'RATE_LIMIT_LOGINS_PER_ACCOUNT', 5),

@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../authz/policy.decorator.js';
+import { ShutdownState } from './shutdown.js';
 
 // Public: load balancers and orchestrators probe these without credentials; they reveal no data.
 @Public()
@@ -9,6 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** Liveness: the process answers. */
@@ -18,10 +20,13 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the database answers too. */
+  /** Readiness: the database answers too, and the server is not shutting down. */
   @Get('ready')
   @HealthCheck()
   ready() {
+    if (this.shutdown.draining) {
+      throw new ServiceUnavailableException({ status: 'error', error: { server: { status: 'shutting down' } } });
+    }
     return this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
   }
 }

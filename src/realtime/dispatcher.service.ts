@@ -37,9 +37,11 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     this.timer.unref();
   }
 
+  /** On shutdown, what is committed is published before the connections close. */
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.publish && !this.stopped) await this.flush().catch(() => undefined);
+    this.stopped = true;
     await this.running;
   }
 

@@ -99,6 +99,17 @@ export class RealtimeHub implements OnModuleDestroy {
     this.sweeper.unref();
   }
 
+  /**
+   * Stopping: each socket is told so and its transport closed, which socket.io clients answer by
+   * reconnecting (to another instance) and resubscribing with the last id they saw.
+   */
+  async closeSockets(): Promise<void> {
+    for (const client of this.clients.values()) client.socket.emit('shutdown', { reconnect: true });
+    // A moment for the notice to be written before the transports close.
+    if (this.clients.size > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const client of this.clients.values()) client.socket.conn.close();
+  }
+
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
   }
@@ -193,7 +204,7 @@ export class RealtimeHub implements OnModuleDestroy {
     listeners.add(client);
     if (resync) socket.emit('resync', { topic: topic.name, latest });
     // Replay runs first in the subscription's queue; live events queue up behind it.
-    if (subscription.lastSeq < latest) this.enqueue(client, subscription, latest);
+    if (subscription.lastSeq < latest) this.enqueue(client, subscription, latest, false);
     return resync ? { ok: true, resync: true } : { ok: true };
   }
 
@@ -230,19 +241,20 @@ export class RealtimeHub implements OnModuleDestroy {
         void this.recheck(client, subscription);
         continue;
       }
-      this.enqueue(client, subscription, event.seq);
+      this.enqueue(client, subscription, event.seq, true);
     }
   }
 
   /** Queues delivery of every event of the subscription's topic up to `through`. */
-  private enqueue(client: Client, subscription: Subscription, through: number): void {
+  /** `live`: delivering an event as it is published (renderings may be shared), not a replay. */
+  private enqueue(client: Client, subscription: Subscription, through: number, live: boolean): void {
     subscription.queue = subscription.queue
-      .then(() => this.catchUp(client, subscription, through))
+      .then(() => this.catchUp(client, subscription, through, live))
       .catch((error: unknown) => this.logger.error({ err: error, topic: subscription.topic.name }, 'Delivery failed'));
   }
 
   /** Sends, in order, the events after the last one sent, up to `through`, read from the log. */
-  private async catchUp(client: Client, subscription: Subscription, through: number): Promise<void> {
+  private async catchUp(client: Client, subscription: Subscription, through: number, live: boolean): Promise<void> {
     while (!subscription.closed && subscription.lastSeq < through) {
       const events = await this.dataSource.query<
         { seq: string; cohort_id: string; type: RawEvent['type']; ref: Record<string, string> }[]
@@ -261,23 +273,25 @@ export class RealtimeHub implements OnModuleDestroy {
           type: row.type,
           ref: row.ref,
         };
-        await this.send(client, subscription, event);
+        await this.send(client, subscription, event, live);
         subscription.lastSeq = event.seq;
       }
     }
   }
 
-  private async send(client: Client, subscription: Subscription, event: RawEvent): Promise<void> {
+  private async send(client: Client, subscription: Subscription, event: RawEvent, live: boolean): Promise<void> {
     if (!(await this.mayReceive(client.user, event))) return;
     const view = await this.viewKey(client.user, event);
     const key = `${event.topic}#${event.seq}#${view}`;
-    let payload = this.renders.get(key);
+    // Live deliveries of one event share a rendering per view, while it renders and a moment
+    // after; a replay always renders the object and the charter as they are now.
+    let payload = live ? this.renders.get(key) : undefined;
     if (!payload) {
       payload = this.renderer.render(event, client.user);
-      this.renders.set(key, payload);
-      // Shared by the deliveries of this moment only (while rendering and a moment after): a
-      // later reader, a replay, gets the object and the charter as they are then.
-      void payload.finally(() => setTimeout(() => this.renders.delete(key), RENDER_SHARING_MS).unref());
+      if (live) {
+        this.renders.set(key, payload);
+        void payload.finally(() => setTimeout(() => this.renders.delete(key), RENDER_SHARING_MS).unref());
+      }
     }
     const rendered = await payload;
     if (rendered === null || subscription.closed) return;
