@@ -38,7 +38,7 @@ describe('start-up', () => {
 });
 
 describe('a first start on the embedded database', () => {
-  it('creates the database, migrates, prints the admin password once and serves requests', async () => {
+  it('creates the database, migrates, keeps the admin password out of the logs and serves requests', async () => {
     const { spawn } = await import('node:child_process');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -61,8 +61,13 @@ describe('a first start on the embedded database', () => {
         );
       }
       expect(ready).toBe(true);
-      const password = /with password (\S+)/.exec(output)?.[1];
-      expect(password).toBeDefined();
+      const { readFileSync, statSync } = await import('node:fs');
+      const file = join(dataDir, 'admin-password');
+      const password = readFileSync(file, 'utf8').trim();
+      expect(password.length).toBeGreaterThanOrEqual(20);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(output).toContain(file);
+      expect(output).not.toContain(password);
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from '../common/crypto.js';
@@ -10,7 +12,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import { PlatformRole, UserEntity } from './user.entity.js';
 
-export const DEFAULT_ADMIN_EMAIL = 'admin@convene.local';
+export /** Where a generated admin password is written, inside DATA_DIR. */
+const ADMIN_PASSWORD_FILE = 'admin-password';
+
+const DEFAULT_ADMIN_EMAIL = 'admin@convene.local';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -84,8 +89,12 @@ export class AuthService {
     if (await this.users.existsBy({ platformRole: PlatformRole.ADMIN })) return;
     const password = randomBytes(18).toString('base64url');
     if (await this.createAdminIfMissing(DEFAULT_ADMIN_EMAIL, password)) {
+      // Passwords never go to the logs: the generated one is written to a file only its owner reads.
+      const file = join(this.config.dataDir, ADMIN_PASSWORD_FILE);
+      await mkdir(this.config.dataDir, { recursive: true });
+      await writeFile(file, `${password}\n`, { mode: 0o600 });
       this.logger.warn(
-        `Created the platform admin ${DEFAULT_ADMIN_EMAIL} with password ${password} (shown once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)`,
+        `Created the platform admin ${DEFAULT_ADMIN_EMAIL}; its password is in ${file} (set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)`,
       );
     }
   }
