@@ -10,6 +10,12 @@ describe('request log redaction', () => {
     expect(logged).toEqual({ method: 'GET', url: '/calendar/[secret]?x=1' });
   });
 
+  it('masks tokens put in a query string', () => {
+    expect(withoutUrlSecrets({ url: '/graphql?token=cvn_abc&x=1', query: { token: 'cvn_abc' } })).toEqual({
+      url: '/graphql?token=[secret]&x=1',
+    });
+  });
+
   it('leaves other URLs alone', () => {
     expect(withoutUrlSecrets({ url: '/graphql' }).url).toBe('/graphql');
   });
