@@ -12,6 +12,8 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedde
 
 const REQUEST_BODY_LIMIT = '1mb';
 
+export const HTTP_TIMEOUTS = { requestMs: 30_000, headersMs: 20_000, keepAliveMs: 5_000 };
+
 /** A body that is too large or not JSON gets a GraphQL-shaped error, never Express's stack page. */
 function bodyErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   const status = (error as { status?: number; type?: string } | null)?.status;
@@ -52,6 +54,11 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     app.useWebSocketAdapter(new ConveneIoAdapter(app, config));
     app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
     await app.init();
+    // Slow clients cannot hold connections open: whole request 30 s, headers 20 s, idle 5 s.
+    const server = app.getHttpServer();
+    server.requestTimeout = HTTP_TIMEOUTS.requestMs;
+    server.headersTimeout = HTTP_TIMEOUTS.headersMs;
+    server.keepAliveTimeout = HTTP_TIMEOUTS.keepAliveMs;
     return {
       app,
       async close() {

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, Kind, parse, validate } from 'graphql';
+import type { Server } from 'node:http';
+import { HTTP_TIMEOUTS } from '../src/app.js';
 import { queryLimits } from '../src/common/query-limits.js';
 import { newUser } from './harness/factories.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
@@ -81,6 +83,51 @@ describe('query limits', () => {
       .send([{ query: '{ __typename }' }, { query: '{ __typename }' }]);
     expect(JSON.stringify(res.body)).toMatch(/BAD_USER_INPUT/);
     expect(JSON.stringify(res.body)).not.toMatch(/"data"/);
+  });
+});
+
+describe('HTTP protections', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('blocks a GET request that could be a cross-site request forgery', async () => {
+    const res = await t.http().get('/graphql').query({ query: '{ __typename }' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/CSRF/);
+    const preflighted = await t
+      .http()
+      .get('/graphql')
+      .query({ query: '{ __typename }' })
+      .set('apollo-require-preflight', '1');
+    expect(preflighted.body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('does not let slow clients hold connections', () => {
+    const server = t.app.getHttpServer() as Server;
+    expect([server.requestTimeout, server.headersTimeout, server.keepAliveTimeout]).toEqual([
+      HTTP_TIMEOUTS.requestMs,
+      HTTP_TIMEOUTS.headersMs,
+      HTTP_TIMEOUTS.keepAliveMs,
+    ]);
+  });
+});
+
+describe('in production', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ NODE_ENV: 'production' });
+  });
+  afterAll(() => t.close());
+
+  it('turns introspection off and suggests no field names', async () => {
+    const user = await newUser(t);
+    expect(codes(await t.gql('{ __schema { types { name } } }', {}, user.token))).toEqual(['BAD_USER_INPUT']);
+    const typo = await t.gql('{ cohortz { id } }', {}, user.token);
+    expect(codes(typo)).toEqual(['BAD_USER_INPUT']);
+    expect(typo.errors?.[0].message).not.toMatch(/did you mean/i);
   });
 });
 
