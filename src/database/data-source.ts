@@ -22,7 +22,8 @@ export function dataSourceOptions({ url, poolSize = 10 }: DataSourceSettings): D
     migrationsRun: false,
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    extra: { max: poolSize },
+    // While the database is unreachable, requests fail within seconds instead of hanging.
+    extra: { max: poolSize, connectionTimeoutMillis: 5_000, query_timeout: 30_000 },
   };
 }
 

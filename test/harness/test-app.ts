@@ -101,7 +101,7 @@ export class TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { sharing?: TestApp } = {},
+  options: { sharing?: TestApp; databaseUrl?: string } = {},
 ): Promise<TestApp> {
   const server = testServerUrl();
   const dumpFile = process.env[DUMP_ENV];
@@ -115,7 +115,7 @@ export async function startTestApp(
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.databaseUrl ?? database.url,
     DATABASE_POOL_SIZE: String(database.embedded ? EMBEDDED_POOL_SIZE : 5),
     RUN_MIGRATIONS: 'false',
     ADMIN_EMAIL: TEST_ADMIN.email,
