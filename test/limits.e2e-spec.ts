@@ -75,6 +75,27 @@ describe('query limits', () => {
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('counts list items across nesting, fragments and variables: 100 threads × 100 posts refused', async () => {
+    const user = await newUser(t);
+    const spaceId = '00000000-0000-4000-8000-000000000000';
+    const doc = (threads: number) => `query { ...Page } fragment Page on Query {
+      threads(spaceId: "${spaceId}", first: ${threads}) { edges { node { ...Posts } } } }
+      fragment Posts on Thread { posts(first: 100) { edges { node { id } } } }`;
+    // 100 threads and 10,000 posts: 10,100 items; 50 threads and 5,000 posts: 5,050.
+    const refused = await t.gql(doc(100), {}, user.token);
+    expect(new Set(codes(refused))).toEqual(new Set(['BAD_USER_INPUT']));
+    const smaller = await t.gql(doc(50), {}, user.token);
+    expect(smaller.errors?.map((e) => e.message).join(' ') ?? '').not.toMatch(/list items/);
+    // `first` given through a variable counts as given.
+    const viaVariable = `query ($n: Int) { threads(spaceId: "${spaceId}", first: $n) { edges { node {
+      posts(first: 100) { edges { node { id } } } } } } }`;
+    const big = await t.gql(viaVariable, { n: 100 }, user.token);
+    expect(big.status).toBe(400);
+    expect(big.errors?.map((e) => e.message).join(' ')).toMatch(/10100 list items/);
+    const small = await t.gql(viaVariable, { n: 10 }, user.token);
+    expect(small.errors?.map((e) => e.message).join(' ') ?? '').not.toMatch(/list items/);
+  });
+
   it('refuses batched HTTP requests', async () => {
     const res = await t
       .http()

@@ -1,12 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ValidationRule } from 'graphql';
+import { connectionBudgetPlugin } from './connection-budget.js';
 
 /**
  * Limits on what one GraphQL document may ask (GraphQL Armor): depth, cost, aliases, directives
  * and tokens (the last through graphql-js's parser). Fragments are expanded and introspection is counted, so neither can be used to
  * slip a deep or costly document past the limits. A refused document is BAD_USER_INPUT. Lists
- * are also capped by `first` (at most 100 per page), and batched HTTP requests are off.
+ * are also capped by `first` (at most 100 per page) and counted across nesting (at most 10,000
+ * items per document), and batched HTTP requests are off.
  */
 export const QUERY_LIMITS = {
   maxDepth: 20,
@@ -39,5 +41,8 @@ export function queryLimits(production: boolean): { plugins: ApolloServerPlugin[
     blockFieldSuggestion: { enabled: production },
   }).protect();
   // Armor's declarations resolve Apollo's CommonJS types; the plugins are the same objects.
-  return { plugins: plugins as unknown as ApolloServerPlugin[], validationRules };
+  return {
+    plugins: [...(plugins as unknown as ApolloServerPlugin[]), connectionBudgetPlugin],
+    validationRules,
+  };
 }
