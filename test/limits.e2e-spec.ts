@@ -96,6 +96,15 @@ describe('query limits', () => {
     expect(small.errors?.map((e) => e.message).join(' ') ?? '').not.toMatch(/list items/);
   });
 
+  it('refuses more than 20 directives in one document', async () => {
+    const directives = (n: number) =>
+      Array.from({ length: n }, (_, i) => `t${i}: __typename @include(if: true)`).join(' ');
+    const refused = await t.gql(`{ ${directives(21)} }`);
+    expect(new Set(codes(refused))).toEqual(new Set(['BAD_USER_INPUT']));
+    expect(refused.errors?.map((e) => e.message).join(' ')).toMatch(/directives limit/i);
+    expect((await t.gql(`{ ${directives(20)} }`)).errors).toBeUndefined();
+  });
+
   it('refuses batched HTTP requests', async () => {
     const res = await t
       .http()
@@ -142,6 +151,11 @@ describe('in production', () => {
     t = await startTestApp({ NODE_ENV: 'production' });
   });
   afterAll(() => t.close());
+
+  it('serves no GraphQL landing page', async () => {
+    const page = await t.http().get('/graphql').set('accept', 'text/html');
+    expect(page.text).not.toMatch(/<html|<!doctype|embeddable-sandbox|landing/i);
+  });
 
   it('turns introspection off and suggests no field names', async () => {
     const user = await newUser(t);
