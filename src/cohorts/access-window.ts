@@ -26,9 +26,12 @@ export class AccessWindow {
     END)`;
   }
 
-  /** Whether the membership row aliased `m` is in force at `:windowNow`. */
-  inForceSql(m: string): string {
-    return `(${m}.status = 'ACTIVE' AND (${this.endsAtSql(m)} IS NULL OR ${this.endsAtSql(m)} > :windowNow))`;
+  /**
+   * Whether the membership row aliased `m` is in force at `now`: a named parameter of a query
+   * builder (`:windowNow` by default) or a positional one of raw SQL (`$3`).
+   */
+  inForceSql(m: string, now = ':windowNow'): string {
+    return `(${m}.status = 'ACTIVE' AND (${this.endsAtSql(m)} IS NULL OR ${this.endsAtSql(m)} > ${now}))`;
   }
 
   /** A membership's end of access, read inside the caller's transaction. */

@@ -100,7 +100,7 @@ export class CohortInsightsService {
       `WITH ${CONTRIBUTIONS}
        SELECT count(DISTINCT c.membership_id)::int AS n
          FROM contributions c JOIN memberships m ON m.id = c.membership_id
-        WHERE c.created_at > $2 AND ${this.window.inForceSql('m').replaceAll(':windowNow', '$3')}`,
+        WHERE c.created_at > $2 AND ${this.window.inForceSql('m', '$3')}`,
       [cohortId, new Date(now.getTime() - ACTIVE_DAYS * DAY_MS), now],
     );
     return row.n;

@@ -204,7 +204,7 @@ export class RealtimeHub implements OnModuleDestroy {
     listeners.add(client);
     if (resync) socket.emit('resync', { topic: topic.name, latest });
     // Replay runs first in the subscription's queue; live events queue up behind it.
-    if (subscription.lastSeq < latest) this.enqueue(client, subscription, latest, false);
+    if (subscription.lastSeq < latest) this.enqueue(client, subscription, latest);
     return resync ? { ok: true, resync: true } : { ok: true };
   }
 
@@ -241,20 +241,28 @@ export class RealtimeHub implements OnModuleDestroy {
         void this.recheck(client, subscription);
         continue;
       }
-      this.enqueue(client, subscription, event.seq, true);
+      this.enqueue(client, subscription, event.seq, event);
     }
   }
 
-  /** Queues delivery of every event of the subscription's topic up to `through`. */
-  /** `live`: delivering an event as it is published (renderings may be shared), not a replay. */
-  private enqueue(client: Client, subscription: Subscription, through: number, live: boolean): void {
+  /**
+   * Queues delivery of every event of the subscription's topic up to `through`. `live`: the event
+   * just published, sent as it is when it is the next one (renderings may be shared); without it
+   * (a replay), or after a gap, the events are read from the log.
+   */
+  private enqueue(client: Client, subscription: Subscription, through: number, live?: RawEvent): void {
     subscription.queue = subscription.queue
       .then(() => this.catchUp(client, subscription, through, live))
       .catch((error: unknown) => this.logger.error({ err: error, topic: subscription.topic.name }, 'Delivery failed'));
   }
 
-  /** Sends, in order, the events after the last one sent, up to `through`, read from the log. */
-  private async catchUp(client: Client, subscription: Subscription, through: number, live: boolean): Promise<void> {
+  /** Sends, in order, the events after the last one sent, up to `through`. */
+  private async catchUp(client: Client, subscription: Subscription, through: number, live?: RawEvent): Promise<void> {
+    if (live && !subscription.closed && subscription.lastSeq === live.seq - 1) {
+      await this.send(client, subscription, live, true);
+      subscription.lastSeq = live.seq;
+      return;
+    }
     while (!subscription.closed && subscription.lastSeq < through) {
       const events = await this.dataSource.query<
         { seq: string; cohort_id: string; type: RawEvent['type']; ref: Record<string, string> }[]
@@ -273,7 +281,7 @@ export class RealtimeHub implements OnModuleDestroy {
           type: row.type,
           ref: row.ref,
         };
-        await this.send(client, subscription, event, live);
+        await this.send(client, subscription, event, live !== undefined);
         subscription.lastSeq = event.seq;
       }
     }
@@ -462,7 +470,7 @@ export class RealtimeHub implements OnModuleDestroy {
     const rows = await this.dataSource.query<
       { user_id: string; in_force: boolean; charter_accepted: boolean; role: string }[]
     >(
-      `SELECT m.user_id, ${this.window.inForceSql('m').replaceAll(':windowNow', '$3')} AS in_force,
+      `SELECT m.user_id, ${this.window.inForceSql('m', '$3')} AS in_force,
               m.accepted_charter_version >= c.charter_version AS charter_accepted, m.role
          FROM memberships m JOIN cohorts c ON c.id = m.cohort_id
         WHERE m.cohort_id = $1 AND m.user_id = ANY($2)`,
