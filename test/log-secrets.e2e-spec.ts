@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { io } from 'socket.io-client';
 import { newCohort, newMember, TEST_PASSWORD } from './harness/factories.js';
+import { startServerProcess } from './harness/server-process.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './harness/test-app.js';
 import { testServerUrl } from './setup/test-database.js';
 
@@ -13,14 +11,6 @@ const FEED = 'mutation ($cohortId: ID!) { createCalendarFeed(cohortId: $cohortId
 
 /** A server process on the test database needs a database server both can reach. */
 const withServer = testServerUrl() ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /**
  * Runs a real server with debug logging through logins, invitations, calendar feeds and sockets,
@@ -37,32 +27,10 @@ withServer('secrets never reach the logs', () => {
   it('logs none of the passwords, tokens and secrets used in a session', async () => {
     const cohortId = (await newCohort(t)).id;
     const facilitator = await newMember(t, cohortId, { role: 'FACILITATOR' });
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'debug',
-        PORT: String(port),
-        DATABASE_URL: t.database.url,
-        RUN_MIGRATIONS: 'false',
-      },
-    });
-    let logs = '';
-    child.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    const server = await startServerProcess({ DATABASE_URL: t.database.url, LOG_LEVEL: 'debug' });
+    const { url, child } = server;
     const secrets: string[] = [TEST_PASSWORD, TEST_ADMIN.password, facilitator.token];
     try {
-      let ready = false;
-      for (let i = 0; i < 150 && !ready; i++) {
-        ready = await fetch(`${url}/health/ready`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(ready).toBe(true);
       const gql = async (query: string, variables: unknown, token?: string) => {
         const res = await fetch(`${url}/graphql`, {
           method: 'POST',
@@ -97,8 +65,9 @@ withServer('secrets never reach the logs', () => {
       await fetch(`${url}/graphql?token=${facilitator.token}`);
     } finally {
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      await server.exited;
     }
+    const logs = server.output();
     expect(logs.length).toBeGreaterThan(1000);
     expect(logs).toContain('/calendar/[secret]');
     const found = secrets.filter((secret) => logs.includes(secret));

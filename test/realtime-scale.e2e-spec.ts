@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { OutboxDispatcher } from '../src/realtime/dispatcher.service.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { newCohort, newMember, type TestMember } from './harness/factories.js';
 import { connectTo, eventually, type TestSocket } from './harness/sockets.js';
+import { startServerProcess } from './harness/server-process.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 import { testServerUrl } from './setup/test-database.js';
 
@@ -14,14 +12,6 @@ const REPLY = 'mutation ($input: ReplyInput!) { reply(input: $input) { id } }';
 const REDIS_URL = process.env.TEST_REDIS_URL;
 /** Several instances need a database server and Redis that they all reach; CI provides both. */
 const scaledOut = REDIS_URL && testServerUrl() ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 scaledOut('realtime across instances sharing PostgreSQL and Redis', () => {
   let a: TestApp;
@@ -61,30 +51,8 @@ scaledOut('realtime across instances sharing PostgreSQL and Redis', () => {
     ).startThread.id;
 
   it('loses no acknowledged post when an instance is killed with SIGKILL mid-stream', async () => {
-    const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        PORT: String(port),
-        DATABASE_URL: a.database.url,
-        REDIS_URL: REDIS_URL!,
-        RUN_MIGRATIONS: 'false',
-      },
-      stdio: 'ignore',
-    });
-    const url = `http://127.0.0.1:${port}`;
+    const { url, child } = await startServerProcess({ DATABASE_URL: a.database.url, REDIS_URL: REDIS_URL! });
     try {
-      for (let i = 0; ; i++) {
-        const up = await fetch(`${url}/health`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (up) break;
-        if (i > 150) throw new Error('The extra instance did not start');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
       const threadId = await threadOn(a);
       const socket = await connectTo(a, member.token);
       sockets.push(socket);

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { io } from 'socket.io-client';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { newCohort, newMember } from './harness/factories.js';
+import { startServerProcess } from './harness/server-process.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 import { testServerUrl } from './setup/test-database.js';
 
@@ -12,14 +10,6 @@ const REPLY = 'mutation ($input: ReplyInput!) { reply(input: $input) { id } }';
 
 /** A second server process on the test database needs a database server both can reach. */
 const withServer = testServerUrl() ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 withServer('graceful shutdown on SIGTERM', () => {
   let t: TestApp;
@@ -34,32 +24,13 @@ withServer('graceful shutdown on SIGTERM', () => {
     const space = await t.dataSource
       .getRepository(SpaceEntity)
       .save({ cohortId, title: 'Shutdown', purpose: 'p', createdById: member.id });
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        PORT: String(port),
-        DATABASE_URL: t.database.url,
-        RUN_MIGRATIONS: 'false',
-        SHUTDOWN_DELAY: '1',
-        SHUTDOWN_TIMEOUT: '10',
-      },
-      stdio: 'ignore',
+    const server = await startServerProcess({
+      DATABASE_URL: t.database.url,
+      SHUTDOWN_DELAY: '1',
+      SHUTDOWN_TIMEOUT: '10',
     });
-    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+    const { url, child, exited } = server;
     try {
-      let ready = false;
-      for (let i = 0; i < 150 && !ready; i++) {
-        ready = await fetch(`${url}/health/ready`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(ready).toBe(true);
       const gql = async <T>(query: string, variables: unknown): Promise<T> => {
         const res = await fetch(`${url}/graphql`, {
           method: 'POST',
