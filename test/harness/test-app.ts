@@ -98,18 +98,20 @@ export class TestApp {
 /**
  * A fresh database (a copy of the migrated template) and a server listening on a random port.
  * With `sharing`, a second instance on the first one's database (which the first one drops).
+ * With `server`, the database is made on that PostgreSQL server instead, and migrated at start.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { sharing?: TestApp; databaseUrl?: string } = {},
+  options: { sharing?: TestApp; databaseUrl?: string; server?: string } = {},
 ): Promise<TestApp> {
-  const server = testServerUrl();
+  const server = options.server ?? testServerUrl();
+  const template = options.server ? undefined : process.env[TEMPLATE_ENV];
   const dumpFile = process.env[DUMP_ENV];
   const database = options.sharing
     ? { ...options.sharing.database, drop: () => Promise.resolve() }
     : await createScratchDatabase(server, {
         prefix: 'convene_test',
-        template: process.env[TEMPLATE_ENV],
+        template,
         embeddedDump: !server && dumpFile ? new Blob([readFileSync(dumpFile)]) : undefined,
       });
   const config = loadConfig({
@@ -117,7 +119,7 @@ export async function startTestApp(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: options.databaseUrl ?? database.url,
     DATABASE_POOL_SIZE: String(database.embedded ? EMBEDDED_POOL_SIZE : 5),
-    RUN_MIGRATIONS: 'false',
+    RUN_MIGRATIONS: String(!options.sharing && server !== null && !template),
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     // Suites send far more requests a minute than a person; the rate-limit tests set their own.
