@@ -87,7 +87,7 @@ class ReplyLoad {
   }
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
@@ -169,7 +169,7 @@ withCluster('PostgreSQL stopped and started under load', () => {
   it('answers errors while the cluster is stopped, reports not ready, recovers without a restart and loses no acknowledged write', async () => {
     const load = await threadUnderLoad(t);
     load.start(8);
-    expect(await until(async () => load.acknowledged.length >= 50, 20_000)).toBe(true);
+    expect(await until(() => load.acknowledged.length >= 50, 20_000)).toBe(true);
 
     await pgCtlCluster('stop');
     const stoppedAt = load.attempts.length;
@@ -184,7 +184,7 @@ withCluster('PostgreSQL stopped and started under load', () => {
 
     await pgCtlCluster('start');
     const restartedAt = load.attempts.length;
-    expect(await until(async () => load.from(restartedAt).some((a) => a.ok), 30_000)).toBe(true);
+    expect(await until(() => load.from(restartedAt).some((a) => a.ok), 30_000)).toBe(true);
     expect(await until(async () => (await t.http().get('/health/ready')).status === 200, 10_000)).toBe(true);
     await load.stop();
 
