@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -96,12 +97,16 @@ export class AppModule {
           introspection: development,
           playground: false,
           plugins: [
+            // Convene sends no cache hints; the plugin would otherwise wrap every field resolver.
+            ApolloServerPluginCacheControlDisabled(),
             ...limits.plugins,
             ...(development ? [ApolloServerPluginLandingPageLocalDefault({ embed: false })] : []),
           ],
           validationRules: limits.validationRules,
           parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
           allowBatchedHttpRequests: false,
+          // Compact JSON: Apollo indents responses by default, which costs time and bytes.
+          stringifyResult: (result) => JSON.stringify(result),
           csrfPrevention: true,
           includeStacktraceInErrorResponses: false,
           formatError,

@@ -197,6 +197,7 @@ function actorArbitrary(pool: Pool): fc.Arbitrary<Actor> {
     charterAccepted: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
     observersAllowed: fc.boolean(),
     vendorsShutOut: fc.boolean(),
+    attribution: fc.constantFrom('NAMED' as const, 'CHATHAM_HOUSE' as const, 'ANONYMOUS' as const),
   });
   return fc.record({
     userId: fc.constantFrom(...pool.userIds),

@@ -61,6 +61,6 @@ export class AuthGuard implements CanActivate {
 
   private async readToken(request: ConveneRequest): Promise<AuthUser | null> {
     const token = bearerToken(request);
-    return token ? this.auth.authenticate(token) : null;
+    return token ? this.auth.authenticate(token, { withMemberships: true }) : null;
   }
 }

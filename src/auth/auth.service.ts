@@ -9,6 +9,8 @@ import { hashPassword, hashSecret, newSecret, verifyPassword } from '../common/c
 import { unauthenticated } from '../common/errors.js';
 import type { AuthUser } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { AccessWindow } from '../cohorts/access-window.js';
+import { actorMembershipsSql, type ActorMembershipRow, preloadMemberships } from '../cohorts/actor-memberships.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import { PlatformRole, UserEntity } from './user.entity.js';
 
@@ -30,6 +32,7 @@ export class AuthService {
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly window: AccessWindow,
   ) {}
 
   async login(email: string, password: string): Promise<{ token: string; user: UserEntity }> {
@@ -50,16 +53,27 @@ export class AuthService {
     return token;
   }
 
-  /** The account behind a bearer token, or null when it is unknown, expired or revoked. */
-  async authenticate(token: string): Promise<AuthUser | null> {
-    const row = await this.tokens
-      .createQueryBuilder('token')
-      .innerJoin('token.user', 'user')
-      .select(['token.id AS token_id', 'user.id AS user_id', 'user.platform_role AS platform_role'])
-      .where('token.token_hash = :hash', { hash: hashSecret(token) })
-      .andWhere('token.expires_at > :now', { now: this.clock.now() })
-      .getRawOne<{ token_id: string; user_id: string; platform_role: PlatformRole }>();
-    return row ? { id: row.user_id, platformRole: row.platform_role, tokenId: row.token_id } : null;
+  /**
+   * The account behind a bearer token, or null when it is unknown, expired or revoked. With
+   * `withMemberships`, the same statement reads the account's memberships and hands them to this
+   * request's ability, so a request reads who is asking once.
+   */
+  async authenticate(token: string, options: { withMemberships?: boolean } = {}): Promise<AuthUser | null> {
+    const memberships = options.withMemberships
+      ? `(SELECT coalesce(json_agg(x), '[]') FROM (${actorMembershipsSql('u.id', (m) => this.window.endsAtSql(m))}) x)`
+      : 'NULL';
+    const [row] = await this.tokens.query<
+      { token_id: string; user_id: string; platform_role: PlatformRole; memberships: ActorMembershipRow[] | null }[]
+    >(
+      `SELECT t.id AS token_id, u.id AS user_id, u.platform_role, ${memberships} AS memberships
+         FROM access_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.expires_at > $2`,
+      [hashSecret(token), this.clock.now()],
+    );
+    if (!row) return null;
+    const user: AuthUser = { id: row.user_id, platformRole: row.platform_role, tokenId: row.token_id };
+    if (row.memberships) preloadMemberships(user, row.memberships);
+    return user;
   }
 
   async logout(user: AuthUser): Promise<void> {

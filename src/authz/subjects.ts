@@ -108,6 +108,8 @@ export interface ActorMembership {
   grantedSessionIds: string[];
   /** Whether the member accepted the charter version in force; content waits until they have. */
   charterAccepted: boolean;
+  /** The charter in force's attribution rule: how this member sees who wrote what. */
+  attribution: 'NAMED' | 'CHATHAM_HOUSE' | 'ANONYMOUS';
   /** The charter in force admits observers to content. */
   observersAllowed: boolean;
   /** The charter in force shuts vendors out (vendorAccess NONE). */

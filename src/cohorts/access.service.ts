@@ -3,33 +3,24 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
 import { Repository } from 'typeorm';
 import { type Action, type AppAbility, defineAbilityFor, isInForce } from '../authz/ability.factory.js';
-import type { ActorMembership, CohortRole, SubjectShapes, SubjectType } from '../authz/subjects.js';
+import type { ActorMembership, SubjectShapes, SubjectType } from '../authz/subjects.js';
 import { Clock } from '../common/clock.js';
 import { charterNotAccepted, forbidden, notFound } from '../common/errors.js';
-import { Permission, VendorAccess } from '../charter/charter-policy.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
 import { AccessWindow } from './access-window.js';
+import {
+  actorMembershipsSql,
+  type ActorMembershipRow,
+  takePreloadedMemberships,
+  toActorMembership,
+} from './actor-memberships.js';
 import { MembershipEntity } from './membership.entity.js';
 
 type Subject = Parameters<AppAbility['can']>[1];
 
 /** Subjects that are cohort content, behind the charter gate. */
 const CONTENT_SUBJECTS: SubjectType[] = ['Space', 'Thread', 'Post', 'Need', 'Session', 'Question', 'Insights'];
-
-interface MembershipRow {
-  id: string;
-  cohort_id: string;
-  role: CohortRole;
-  status: 'ACTIVE' | 'REMOVED';
-  access_expires_at: Date | null;
-  ministry: string;
-  granted_space_ids: string[];
-  granted_session_ids: string[];
-  charter_accepted: boolean;
-  observers: Permission;
-  vendor_access: VendorAccess;
-}
 
 export function asSubject<K extends SubjectType>(type: K, object: SubjectShapes[K]): Subject {
   return subject(type, { ...object }) as unknown as Subject;
@@ -50,6 +41,11 @@ export class AccessService {
 
   async abilityFor(user: AuthUser): Promise<AppAbility> {
     return (await this.load(user)).ability;
+  }
+
+  /** Every membership of the caller, in force or not, as the ability reads them. */
+  async membershipsOf(user: AuthUser): Promise<ActorMembership[]> {
+    return (await this.load(user)).memberships;
   }
 
   /** The caller's membership in a cohort while it is in force, or null. */
@@ -74,40 +70,13 @@ export class AccessService {
   }
 
   private async build(user: AuthUser): Promise<{ ability: AppAbility; memberships: ActorMembership[] }> {
-    // Each membership with the charter in force in its cohort: the policy shapes the rules, and
-    // content waits until the member has accepted the current version.
-    const rows = await this.memberships
-      .createQueryBuilder('m')
-      .innerJoin('cohorts', 'c', 'c.id = m.cohort_id')
-      .innerJoin('charter_versions', 'v', 'v.cohort_id = m.cohort_id AND v.version = c.charter_version')
-      .select([
-        'm.id AS id',
-        'm.cohort_id AS cohort_id',
-        'm.role AS role',
-        'm.status AS status',
-        `${this.window.endsAtSql('m')} AS access_expires_at`,
-        'm.ministry AS ministry',
-        'm.granted_space_ids AS granted_space_ids',
-        'm.granted_session_ids AS granted_session_ids',
-        'm.accepted_charter_version >= c.charter_version AS charter_accepted',
-        'v.observers AS observers',
-        'v.vendor_access AS vendor_access',
-      ])
-      .where('m.user_id = :userId', { userId: user.id })
-      .getRawMany<MembershipRow>();
-    const memberships = rows.map((row): ActorMembership => ({
-      id: row.id,
-      cohortId: row.cohort_id,
-      role: row.role,
-      status: row.status,
-      accessExpiresAt: row.access_expires_at,
-      ministry: row.ministry,
-      grantedSpaceIds: row.granted_space_ids,
-      grantedSessionIds: row.granted_session_ids,
-      charterAccepted: row.charter_accepted,
-      observersAllowed: row.observers === Permission.ALLOWED,
-      vendorsShutOut: row.vendor_access === VendorAccess.NONE,
-    }));
+    const rows =
+      takePreloadedMemberships(user) ??
+      (await this.memberships.query<ActorMembershipRow[]>(
+        actorMembershipsSql('$1', (m) => this.window.endsAtSql(m)),
+        [user.id],
+      ));
+    const memberships = rows.map(toActorMembership);
     const ability = defineAbilityFor(
       { userId: user.id, platformRole: user.platformRole, memberships },
       this.clock.now(),

@@ -11,6 +11,7 @@ import type { AuthUser } from '../common/request-context.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ThreadsService } from '../threads/threads.service.js';
 import { EventRenderer } from './renderer.service.js';
+import { RENDER_SHARING_MS, SharedWork } from './shared-work.js';
 import { parseTopic, type RawEvent, type Topic } from './topics.js';
 
 /** Limits that keep one client from costing the server without bound. */
@@ -29,9 +30,6 @@ export const REALTIME_LIMITS = {
 const SWEEP_MS = 500;
 const TOKEN_CHECK_MS = 500;
 
-/** How long a finished rendering still serves readers with the same view of the same event. */
-const RENDER_SHARING_MS = 100;
-
 /** Events that can change who may read what in a cohort: every subscription there is checked again. */
 const ACCESS_EVENTS = new Set(['membership.updated', 'charter.ratified', 'session.updated']);
 
@@ -48,6 +46,8 @@ interface Subscription {
   lastSeq: number;
   /** Deliveries run one after another, replay first, so the order holds and nothing is doubled. */
   queue: Promise<void>;
+  /** Deliveries queued and not finished; with none, a live event can go out with the others. */
+  queued: number;
   /** When the member's access window in this cohort closes (null: no end). */
   windowEndsAt: Date | null;
   closed: boolean;
@@ -80,8 +80,12 @@ export class RealtimeHub implements OnModuleDestroy {
   private readonly logger = new Logger(RealtimeHub.name);
   private readonly clients = new Map<string, Client>();
   private readonly byTopic = new Map<string, Set<Client>>();
+  /** Per topic, the delivery in progress; the next one waits for it. */
+  private readonly deliveries = new Map<string, Promise<void>>();
+  /** Each account object's view key per cohort (see `viewKey`). */
+  private readonly viewKeys = new WeakMap<AuthUser, Map<string, string>>();
   /** One rendering per event and view, shared by every recipient with that view. */
-  private readonly renders = new Map<string, Promise<unknown>>();
+  private readonly renders = new SharedWork<unknown>(RENDER_SHARING_MS);
   private readonly sweeper: NodeJS.Timeout;
   private lastTokenCheck = 0;
 
@@ -195,6 +199,7 @@ export class RealtimeHub implements OnModuleDestroy {
       // Without `since`, or when the history asked for is gone, the client starts from now.
       lastSeq: typeof since === 'number' && !resync ? Math.min(since, latest) : latest,
       queue: Promise.resolve(),
+      queued: 0,
       windowEndsAt: membership?.accessExpiresAt ?? null,
       closed: false,
     };
@@ -219,8 +224,24 @@ export class RealtimeHub implements OnModuleDestroy {
     return { ok: true };
   }
 
-  /** An event published by a dispatcher, on this instance or another. */
-  async deliver(event: RawEvent): Promise<void> {
+  /**
+   * An event published by a dispatcher, on this instance or another. Events of one topic are
+   * handed to subscriptions in the order they were published, so each is sent as it is (the next
+   * one of its topic) rather than read back from the log by every subscriber.
+   */
+  deliver(event: RawEvent): Promise<void> {
+    const previous = this.deliveries.get(event.topic) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.deliverNow(event))
+      .catch((error: unknown) => this.logger.error({ err: error, topic: event.topic }, 'Delivery failed'))
+      .finally(() => {
+        if (this.deliveries.get(event.topic) === next) this.deliveries.delete(event.topic);
+      });
+    this.deliveries.set(event.topic, next);
+    return next;
+  }
+
+  private async deliverNow(event: RawEvent): Promise<void> {
     // A change of who may read what is applied to every subscription it touches before the
     // event itself goes out, so nobody receives it under the rights they just lost.
     if (ACCESS_EVENTS.has(event.type)) await this.recheckCohort(event.cohortId);
@@ -229,20 +250,25 @@ export class RealtimeHub implements OnModuleDestroy {
     if (listeners.length === 0) return;
     // Each recipient's standing in the cohort, read fresh for this event in one query: a member
     // removed, expired or gated by a new charter before this event committed never receives it.
-    const standing = await this.standing(
+    const outOfStanding = await this.outOfStanding(
       event.cohortId,
-      listeners.map((client) => client.user.id),
+      listeners.map((client) => ({
+        userId: client.user.id,
+        role: client.subscriptions.get(event.topic)?.role ?? null,
+      })),
     );
+    const upToDate: { client: Client; subscription: Subscription }[] = [];
     for (const client of listeners) {
       const subscription = client.subscriptions.get(event.topic);
       if (!subscription || subscription.closed) continue;
-      const now = standing.get(client.user.id);
-      if (!now || !now.inForce || !now.charterAccepted || now.role !== subscription.role) {
+      if (outOfStanding.has(`${client.user.id}:${subscription.role}`)) {
         void this.recheck(client, subscription);
         continue;
       }
-      this.enqueue(client, subscription, event.seq, event);
+      if (subscription.queued === 0 && subscription.lastSeq === event.seq - 1) upToDate.push({ client, subscription });
+      else this.enqueue(client, subscription, event.seq, event);
     }
+    await this.broadcast(event, upToDate);
   }
 
   /**
@@ -251,9 +277,52 @@ export class RealtimeHub implements OnModuleDestroy {
    * (a replay), or after a gap, the events are read from the log.
    */
   private enqueue(client: Client, subscription: Subscription, through: number, live?: RawEvent): void {
+    subscription.queued++;
     subscription.queue = subscription.queue
       .then(() => this.catchUp(client, subscription, through, live))
-      .catch((error: unknown) => this.logger.error({ err: error, topic: subscription.topic.name }, 'Delivery failed'));
+      .catch((error: unknown) => this.logger.error({ err: error, topic: subscription.topic.name }, 'Delivery failed'))
+      .finally(() => subscription.queued--);
+  }
+
+  /**
+   * A live event to the subscriptions that are up to date with their topic (nothing queued, the
+   * event is the next one): grouped by view, each group's payload rendered once and written to
+   * its sockets as one encoded packet. The same checks as `send`, without a queue per socket.
+   */
+  private async broadcast(event: RawEvent, recipients: { client: Client; subscription: Subscription }[]) {
+    const groups = new Map<string, { reader: AuthUser; members: { client: Client; subscription: Subscription }[] }>();
+    for (const recipient of recipients) {
+      const { client, subscription } = recipient;
+      if (!(await this.mayReceive(client.user, event))) {
+        subscription.lastSeq = event.seq;
+        continue;
+      }
+      const view = await this.viewKey(client.user, event);
+      const group = groups.get(view);
+      if (group) group.members.push(recipient);
+      else groups.set(view, { reader: client.user, members: [recipient] });
+    }
+    for (const [view, group] of groups) {
+      const key = `${event.topic}#${event.seq}#${view}`;
+      const payload = await this.renders.get(key, () => this.renderer.render(event, group.reader, true));
+      const sockets: string[] = [];
+      for (const { client, subscription } of group.members) {
+        if (subscription.closed) continue;
+        subscription.lastSeq = event.seq;
+        if (payload === null) continue;
+        if (queuedPackets(client.socket) > REALTIME_LIMITS.maxQueuedPackets) {
+          this.logger.warn({ socket: client.socket.id }, 'Dropping a socket that does not keep up');
+          client.socket.disconnect(true);
+          continue;
+        }
+        sockets.push(client.socket.id);
+      }
+      if (sockets.length === 0) continue;
+      // Only this instance's sockets: each instance delivers to its own.
+      group.members[0].client.socket.nsp.local
+        .to(sockets)
+        .emit('event', { id: event.seq, topic: event.topic, type: event.type, payload });
+    }
   }
 
   /** Sends, in order, the events after the last one sent, up to `through`. */
@@ -293,15 +362,9 @@ export class RealtimeHub implements OnModuleDestroy {
     const key = `${event.topic}#${event.seq}#${view}`;
     // Live deliveries of one event share a rendering per view, while it renders and a moment
     // after; a replay always renders the object and the charter as they are now.
-    let payload = live ? this.renders.get(key) : undefined;
-    if (!payload) {
-      payload = this.renderer.render(event, client.user);
-      if (live) {
-        this.renders.set(key, payload);
-        void payload.finally(() => setTimeout(() => this.renders.delete(key), RENDER_SHARING_MS).unref());
-      }
-    }
-    const rendered = await payload;
+    const rendered = await (live
+      ? this.renders.get(key, () => this.renderer.render(event, client.user, true))
+      : this.renderer.render(event, client.user, false));
     if (rendered === null || subscription.closed) return;
     if (queuedPackets(client.socket) > REALTIME_LIMITS.maxQueuedPackets) {
       // Too slow to keep up: drop it rather than hold its backlog; it reconnects with `since`.
@@ -317,12 +380,14 @@ export class RealtimeHub implements OnModuleDestroy {
    * read. Thread and session topics are about one object, authorized with the subscription.
    */
   private async mayReceive(user: AuthUser, event: RawEvent): Promise<boolean> {
-    const ability = await this.access.abilityFor(user);
     switch (event.type) {
       case 'session.updated':
-        return ability.can('read', asSubject('Session', { id: event.ref.sessionId, cohortId: event.cohortId }));
+        return (await this.access.abilityFor(user)).can(
+          'read',
+          asSubject('Session', { id: event.ref.sessionId, cohortId: event.cohortId }),
+        );
       case 'membership.updated':
-        return ability.can(
+        return (await this.access.abilityFor(user)).can(
           'read',
           asSubject('Membership', {
             id: event.ref.membershipId,
@@ -348,19 +413,30 @@ export class RealtimeHub implements OnModuleDestroy {
    * whether it is their own.
    */
   private async viewKey(user: AuthUser, event: RawEvent): Promise<string> {
-    const m = await this.access.membershipIn(user, event.cohortId);
-    if (!m) return 'none';
-    const self = event.type === 'membership.updated' && m.id === event.ref.membershipId;
-    return JSON.stringify([
-      m.role,
-      m.ministry,
-      [...m.grantedSpaceIds].sort(),
-      [...m.grantedSessionIds].sort(),
-      m.charterAccepted,
-      m.observersAllowed,
-      m.vendorsShutOut,
-      self ? m.id : null,
-    ]);
+    const self = event.type === 'membership.updated';
+    // Kept per account object and cohort: a socket's account object is replaced whenever its
+    // rights are read again (a recheck, a new subscription), which starts a new cache.
+    let keys = this.viewKeys.get(user);
+    if (!keys) this.viewKeys.set(user, (keys = new Map<string, string>()));
+    let key = self ? undefined : keys.get(event.cohortId);
+    if (key === undefined) {
+      const m = await this.access.membershipIn(user, event.cohortId);
+      key = m
+        ? JSON.stringify([
+            m.role,
+            m.ministry,
+            [...m.grantedSpaceIds].sort(),
+            [...m.grantedSessionIds].sort(),
+            m.charterAccepted,
+            m.attribution,
+            m.observersAllowed,
+            m.vendorsShutOut,
+            self && m.id === event.ref.membershipId ? m.id : null,
+          ])
+        : 'none';
+      if (!self) keys.set(event.cohortId, key);
+    }
+    return key;
   }
 
   /** Which cohort a topic belongs to, if this caller may follow it; throws NOT_FOUND and the like. */
@@ -482,6 +558,28 @@ export class RealtimeHub implements OnModuleDestroy {
         { inForce: row.in_force, charterAccepted: row.charter_accepted, role: row.role },
       ]),
     );
+  }
+
+  /**
+   * Of these recipients (account, role subscribed under), those not in good standing in the
+   * cohort now: no membership in force under that role, or the charter in force not accepted.
+   * Usually none, so the answer stays small whatever the audience.
+   */
+  private async outOfStanding(
+    cohortId: string,
+    recipients: { userId: string; role: string | null }[],
+  ): Promise<Set<string>> {
+    const rows = await this.dataSource.query<{ user_id: string; role: string | null }[]>(
+      `SELECT DISTINCT r.user_id, r.role
+         FROM unnest($2::uuid[], $3::text[]) AS r(user_id, role)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM memberships m JOIN cohorts c ON c.id = m.cohort_id
+           WHERE m.cohort_id = $1 AND m.user_id = r.user_id AND m.role::text = r.role
+             AND ${this.window.inForceSql('m', '$4')}
+             AND m.accepted_charter_version >= c.charter_version)`,
+      [cohortId, recipients.map((r) => r.userId), recipients.map((r) => r.role), this.clock.now()],
+    );
+    return new Set(rows.map((row) => `${row.user_id}:${row.role}`));
   }
 
   private takeToken(client: Client): boolean {

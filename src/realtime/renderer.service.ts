@@ -9,6 +9,9 @@ import { QuestionsService } from '../sessions/questions.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { PostEntity } from '../threads/post.entity.js';
 import { ThreadsService } from '../threads/threads.service.js';
+import type { ReactionCountModel } from '../threads/dto/thread.model.js';
+import type { ThreadEntity } from '../threads/thread.entity.js';
+import { RENDER_SHARING_MS, SharedWork } from './shared-work.js';
 import type { RawEvent } from './topics.js';
 
 /**
@@ -17,8 +20,17 @@ import type { RawEvent } from './topics.js';
  * me", "my RSVP") are left out, so one rendering serves every reader with the same view.
  * `null`: this reader gets nothing (the object is gone or not theirs to see).
  */
+interface PostRows {
+  thread: ThreadEntity;
+  post: PostEntity;
+  reactions: ReactionCountModel[];
+}
+
 @Injectable()
 export class EventRenderer {
+  /** A post event's rows, read once for all its live recipients. */
+  private readonly postRowsOfEvent = new SharedWork<PostRows | null>(RENDER_SHARING_MS);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly threads: ThreadsService,
@@ -27,33 +39,49 @@ export class EventRenderer {
     private readonly access: AccessService,
   ) {}
 
-  async render(event: RawEvent, reader: AuthUser): Promise<unknown> {
+  /**
+   * `shared`: a live delivery, whose rows are read once for every reader of the event (each is
+   * still authorized and rendered for their own view); a replay reads them afresh.
+   */
+  async render(event: RawEvent, reader: AuthUser, shared = false): Promise<unknown> {
     try {
-      return await this.renderFor(event, reader);
+      return await this.renderFor(event, reader, shared);
     } catch {
       // NOT_FOUND, CHARTER_NOT_ACCEPTED or a vanished object: this reader gets nothing.
       return null;
     }
   }
 
-  private async renderFor(event: RawEvent, reader: AuthUser): Promise<unknown> {
+  /** The rows a post event shows, the same for every reader. */
+  private async postRows(event: RawEvent): Promise<PostRows | null> {
+    const thread = await this.threads.find(event.ref.threadId);
+    if (!thread) return null;
+    const post = await this.dataSource.manager.findOne(PostEntity, {
+      where: { id: event.ref.postId, threadId: thread.id },
+      relations: { authorMembership: true, authorUser: true },
+    });
+    if (!post) return null;
+    const reactions = await this.threads.reactionsOf([post.id], null);
+    return { thread, post, reactions: reactions.get(post.id) ?? [] };
+  }
+
+  private async renderFor(event: RawEvent, reader: AuthUser, shared: boolean): Promise<unknown> {
     switch (event.type) {
       case 'post.created':
       case 'post.updated':
       case 'post.hidden': {
-        const thread = await this.threads.readable(reader, event.ref.threadId);
-        const post = await this.dataSource.manager.findOne(PostEntity, {
-          where: { id: event.ref.postId, threadId: thread.id },
-          relations: { authorMembership: true, authorUser: true },
-        });
-        if (!post) return null;
-        const view = { ...(await this.threads.view(reader, thread.cohortId, thread.id)), membershipId: null };
-        const reactions = await this.threads.reactionsOf([post.id], null);
-        return this.threads.toPostModel(post, view, reactions.get(post.id));
+        const key = `${event.topic}#${event.seq}`;
+        const rows = await (shared ? this.postRowsOfEvent.get(key, () => this.postRows(event)) : this.postRows(event));
+        if (!rows) return null;
+        // As `readable` would: the reader must be able to enter the thread's space.
+        await this.threads.authorizeRead(reader, rows.thread);
+        const view = { ...(await this.threads.view(reader, rows.thread.cohortId, rows.thread.id)), membershipId: null };
+        // Spread, so the payload carries bodyHtml rendered once rather than at each send.
+        return { ...this.threads.toPostModel(rows.post, view, rows.reactions) };
       }
       case 'thread.updated': {
         const thread = await this.threads.readable(reader, event.ref.threadId);
-        return this.threads.toThreadModel(thread, await this.threads.view(reader, thread.cohortId, thread.id));
+        return { ...this.threads.toThreadModel(thread, await this.threads.view(reader, thread.cohortId, thread.id)) };
       }
       case 'question.created':
       case 'question.updated':

@@ -1,4 +1,6 @@
-import { Args, Field, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { pageAskedOf, samePage } from '../common/lookahead.js';
 import { Authenticated } from '../authz/policy.decorator.js';
 import { type Connection, PageArgs } from '../common/pagination.js';
 import { type AuthUser, CurrentUser } from '../common/request-context.js';
@@ -24,12 +26,6 @@ import { ExportService } from './export.service.js';
 import { SearchArgs, SearchConnection } from './dto/search.model.js';
 import { SearchService } from './search.service.js';
 
-@ObjectType('PostReference', { description: 'Another post of the same thread.' })
-class PostReference {
-  @Field(() => ID)
-  id!: string;
-}
-
 @Resolver(() => ThreadModel)
 export class ThreadsResolver {
   constructor(
@@ -47,8 +43,17 @@ export class ThreadsResolver {
 
   @Authenticated()
   @Query(() => ThreadModel)
-  async thread(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string): Promise<ThreadModel> {
-    return this.service.modelFor(user, await this.service.readable(user, id));
+  async thread(
+    @CurrentUser() user: AuthUser,
+    @Args('id', { type: () => ID }) id: string,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ThreadModel> {
+    // A thread page: the thread and its first page of replies, read together.
+    const page = pageAskedOf(info, 'posts');
+    if (!page) return this.service.modelFor(user, await this.service.readable(user, id));
+    const { thread, posts } = await this.service.readableWithPosts(user, id, page);
+    // Assigned, not spread: spreading would render the lazy bodyHtml.
+    return Object.assign(await this.service.modelFor(user, thread), { postsRead: { page, posts } });
   }
 
   @Authenticated()
@@ -107,6 +112,7 @@ export class ThreadsResolver {
     @CurrentUser() user: AuthUser,
     @Args() page: PageArgs,
   ): Promise<Connection<PostModel>> {
+    if (thread.postsRead && samePage(thread.postsRead.page, page)) return Promise.resolve(thread.postsRead.posts);
     return this.service.posts(user, thread, page);
   }
 }
@@ -163,11 +169,6 @@ export class PostsResolver {
   @ResolveField(() => [MentionModel], { description: 'Members the body mentions, for readers of the member list.' })
   mentions(@Parent() post: PostModel, @CurrentUser() user: AuthUser): Promise<MentionModel[]> {
     return this.service.mentionsFor(user, post.cohortId, post.mentionedMembershipIds);
-  }
-
-  @ResolveField(() => PostReference, { nullable: true })
-  parent(@Parent() post: PostModel): PostReference | null {
-    return post.parentId ? { id: post.parentId } : null;
   }
 
   @ResolveField(() => [PostRevisionModel], { description: 'Earlier versions; for facilitators, empty for others.' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import type { Action } from '../authz/ability.factory.js';
+import { type Action, isInForce } from '../authz/ability.factory.js';
 import { Attribution } from '../charter/charter-policy.js';
 import { CharterPolicyService } from '../charter/charter-policy.service.js';
 import { AccessService, asSubject } from '../cohorts/access.service.js';
@@ -10,7 +10,7 @@ import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { Clock } from '../common/clock.js';
 import { badInput, conflict, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
-import { type Connection, keysetPage, type PageArgs } from '../common/pagination.js';
+import { type Connection, decodeCursor, keysetPage, type PageArgs, toConnection } from '../common/pagination.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
 import { EventLog } from '../realtime/event-log.service.js';
@@ -49,6 +49,148 @@ const threadShape = (thread: ThreadEntity) => ({
 
 const postShape = (post: PostEntity) => ({ id: post.id, cohortId: post.cohortId, authorUserId: post.authorUserId });
 
+interface PostPageRow {
+  id: string;
+  cohort_id: string;
+  thread_id: string;
+  parent_id: string | null;
+  author_membership_id: string;
+  author_user_id: string;
+  body: string;
+  is_insight: boolean;
+  hidden_at: Date | null;
+  hidden_reason: string | null;
+  deleted_at: Date | null;
+  edited_at: Date | null;
+  created_at: Date;
+  mentioned_membership_ids: string[];
+  ministry: string;
+  country: string;
+  display_name: string;
+  reactions: { reaction: Reaction; count: number; mine: boolean }[];
+}
+
+/**
+ * Gives a model its `bodyHtml`, rendered only when something reads it (most documents ask for
+ * `body` alone), and then once. A copy made by spreading the model carries the rendered value.
+ */
+function withLazyHtml<T extends object, B extends string | null>(model: T, body: B): T & { bodyHtml: B } {
+  let html: string | null | undefined;
+  return Object.defineProperty(model, 'bodyHtml', {
+    enumerable: true,
+    get: () => (html ??= body === null ? null : renderMarkdown(body)),
+  }) as T & { bodyHtml: B };
+}
+
+/**
+ * One page of a thread's replies, oldest first: each post with its author and its reaction counts
+ * (and whether one of the reader's memberships, the uuid[] `viewer`, reacted). The arguments are
+ * SQL expressions (placeholders or columns).
+ */
+function postPageSql(threadId: string, viewer: string, limit: string, after: [string, string] | null): string {
+  return `SELECT p.id, p.cohort_id, p.thread_id, p.parent_id, p.author_membership_id, p.author_user_id, p.body,
+                 p.is_insight, p.hidden_at, p.hidden_reason, p.deleted_at, p.edited_at, p.created_at,
+                 p.mentioned_membership_ids, pam.ministry, pam.country, pau.display_name,
+                 (SELECT coalesce(json_agg(r ORDER BY r.reaction), '[]')
+                    FROM (SELECT reaction, count(*)::int AS count,
+                                 coalesce(bool_or(membership_id = ANY (${viewer}::uuid[])), false) AS mine
+                            FROM post_reactions WHERE post_id = p.id GROUP BY reaction) r) AS reactions
+            FROM posts p
+            JOIN memberships pam ON pam.id = p.author_membership_id
+            JOIN users pau ON pau.id = p.author_user_id
+           WHERE p.thread_id = ${threadId} ${after ? `AND (p.created_at, p.id) > (${after[0]}, ${after[1]})` : ''}
+           ORDER BY p.created_at, p.id
+           LIMIT ${limit}`;
+}
+
+interface ThreadPageRow {
+  id: string;
+  cohort_id: string;
+  space_id: string;
+  author_membership_id: string;
+  author_user_id: string;
+  title: string;
+  body: string;
+  kind: ThreadEntity['kind'];
+  status: ThreadStatus;
+  tags: string[];
+  reply_count: number;
+  last_activity_at: Date;
+  locked: boolean;
+  accepted_post_id: string | null;
+  created_at: Date;
+  mentioned_membership_ids: string[];
+  audience_roles: SpaceEntity['audienceRoles'];
+  audience_ministries: string[];
+  ministry: string;
+  country: string;
+  display_name: string;
+  /** The page, through JSON: timestamps arrive as text. */
+  posts: (Omit<PostPageRow, 'created_at' | 'hidden_at' | 'deleted_at' | 'edited_at'> & {
+    created_at: string;
+    hidden_at: string | null;
+    deleted_at: string | null;
+    edited_at: string | null;
+  })[];
+}
+
+function threadFromRow(row: ThreadPageRow): ThreadEntity {
+  return Object.assign(new ThreadEntity(), {
+    id: row.id,
+    cohortId: row.cohort_id,
+    spaceId: row.space_id,
+    authorMembershipId: row.author_membership_id,
+    authorUserId: row.author_user_id,
+    title: row.title,
+    body: row.body,
+    kind: row.kind,
+    status: row.status,
+    tags: row.tags,
+    replyCount: row.reply_count,
+    lastActivityAt: row.last_activity_at,
+    locked: row.locked,
+    acceptedPostId: row.accepted_post_id,
+    createdAt: row.created_at,
+    mentionedMembershipIds: row.mentioned_membership_ids,
+    space: Object.assign(new SpaceEntity(), {
+      id: row.space_id,
+      cohortId: row.cohort_id,
+      audienceRoles: row.audience_roles,
+      audienceMinistries: row.audience_ministries,
+    }),
+    ...authorOf(row),
+  });
+}
+
+/** The author columns of a raw row, as the relations the mappers read. */
+function authorOf(row: { ministry: string; country: string; display_name: string }) {
+  return {
+    authorMembership: { ministry: row.ministry, country: row.country },
+    authorUser: { displayName: row.display_name },
+  };
+}
+
+/** A post read by raw SQL, in the shape the mappers take. */
+function postFromRow(row: PostPageRow): PostEntity {
+  return Object.assign(new PostEntity(), {
+    id: row.id,
+    cohortId: row.cohort_id,
+    threadId: row.thread_id,
+    parentId: row.parent_id,
+    authorMembershipId: row.author_membership_id,
+    authorUserId: row.author_user_id,
+    body: row.body,
+    isInsight: row.is_insight,
+    hiddenAt: row.hidden_at,
+    hiddenReason: row.hidden_reason,
+    deletedAt: row.deleted_at,
+    editedAt: row.edited_at,
+    createdAt: row.created_at,
+    mentionedMembershipIds: row.mentioned_membership_ids,
+    ...authorOf(row),
+  });
+}
+
 @Injectable()
 export class ThreadsService {
   constructor(
@@ -71,10 +213,23 @@ export class ThreadsService {
 
   /** The thread with its space, if the caller may enter the space; NOT_FOUND otherwise. */
   async readable(user: AuthUser, threadId: string): Promise<ThreadEntity> {
-    const thread = isUuid(threadId) ? await this.threads().where('t.id = :threadId', { threadId }).getOne() : null;
+    const thread = await this.find(threadId);
     if (!thread) throw notFound();
-    await this.access.authorize(user, 'read', 'Space', spaceShape(thread.space!), thread.cohortId);
+    await this.authorizeRead(user, thread);
     return thread;
+  }
+
+  /**
+   * A thread with its space and author, read without asking who wants it: for work shared by
+   * several readers (a realtime event), each of whom is then checked with `authorizeRead`.
+   */
+  find(threadId: string): Promise<ThreadEntity | null> {
+    return isUuid(threadId) ? this.threads().where('t.id = :threadId', { threadId }).getOne() : Promise.resolve(null);
+  }
+
+  /** Whether the caller may read a loaded thread (enter its space); NOT_FOUND otherwise. */
+  async authorizeRead(user: AuthUser, thread: ThreadEntity): Promise<void> {
+    await this.access.authorize(user, 'read', 'Space', spaceShape(thread.space!), thread.cohortId);
   }
 
   /** Checks an action on a thread the caller can see through its space. */
@@ -374,26 +529,73 @@ export class ThreadsService {
     );
   }
 
+  /**
+   * A page of a thread's replies, oldest first, in one statement: each post with its author and
+   * its reaction counts (and whether the reader reacted).
+   */
   async posts(user: AuthUser, thread: ThreadModel, page: PageArgs): Promise<Connection<PostModel>> {
     const view = await this.view(user, thread.cohortId, thread.id);
-    const query = this.dataSource.manager
-      .createQueryBuilder(PostEntity, 'p')
-      .innerJoinAndSelect('p.authorMembership', 'pam')
-      .innerJoinAndSelect('p.authorUser', 'pau')
-      .where('p.thread_id = :threadId', { threadId: thread.id });
-    const connection = await keysetPage(
-      query,
-      page,
-      { at: 'p.created_at', id: 'p.id', direction: 'ASC' },
-      (row) => [row.createdAt, row.id],
-      (row) => this.toPostModel(row, view),
+    const after = decodeCursor(page.after);
+    const rows = await this.dataSource.query<PostPageRow[]>(
+      postPageSql('$1', '$2', '$3', after ? ['$4', '$5'] : null),
+      [thread.id, view.membershipId ? [view.membershipId] : [], page.first + 1, ...(after ?? [])],
     );
-    const reactions = await this.reactionsOf(
-      connection.edges.map((edge) => edge.node.id),
-      view.membershipId,
+    return this.postConnection(rows, page, view);
+  }
+
+  private postConnection(rows: PostPageRow[], page: PageArgs, view: View): Connection<PostModel> {
+    return toConnection(
+      rows,
+      page.first,
+      (row) => [row.created_at.toISOString(), row.id],
+      (row) =>
+        this.toPostModel(
+          postFromRow(row),
+          view,
+          row.reactions.map((r) => ({ reaction: r.reaction, count: r.count, reactedByMe: r.mine })),
+        ),
     );
-    for (const { node } of connection.edges) node.reactions = reactions.get(node.id) ?? [];
-    return connection;
+  }
+
+  /**
+   * A thread and the first page of its replies in one statement, for the thread page: the thread
+   * is authorized exactly as `readable` does before anything of it is returned.
+   */
+  async readableWithPosts(
+    user: AuthUser,
+    threadId: string,
+    page: PageArgs,
+  ): Promise<{ thread: ThreadEntity; posts: Connection<PostModel> }> {
+    if (!isUuid(threadId)) throw notFound();
+    const after = decodeCursor(page.after);
+    const now = this.clock.now();
+    const memberships = (await this.access.membershipsOf(user)).filter((m) => isInForce(m, now)).map((m) => m.id);
+    const [row] = await this.dataSource.query<ThreadPageRow[]>(
+      `SELECT t.id, t.cohort_id, t.space_id, t.author_membership_id, t.author_user_id, t.title, t.body, t.kind,
+              t.status, t.tags, t.reply_count, t.last_activity_at, t.locked, t.accepted_post_id, t.created_at,
+              t.mentioned_membership_ids, s.audience_roles::text[] AS audience_roles, s.audience_ministries,
+              tam.ministry, tam.country, tau.display_name,
+              (SELECT coalesce(json_agg(x ORDER BY x.created_at, x.id), '[]')
+                 FROM (${postPageSql('t.id', '$2', '$3', after ? ['$4', '$5'] : null)}) x) AS posts
+         FROM threads t
+         JOIN spaces s ON s.id = t.space_id
+         JOIN memberships tam ON tam.id = t.author_membership_id
+         JOIN users tau ON tau.id = t.author_user_id
+        WHERE t.id = $1`,
+      [threadId, memberships, page.first + 1, ...(after ?? [])],
+    );
+    if (!row) throw notFound();
+    const thread = threadFromRow(row);
+    await this.access.authorize(user, 'read', 'Space', spaceShape(thread.space!), thread.cohortId);
+    const view = await this.view(user, thread.cohortId, thread.id);
+    const posts = row.posts.map((post) => ({
+      ...post,
+      created_at: new Date(post.created_at),
+      hidden_at: post.hidden_at === null ? null : new Date(post.hidden_at),
+      deleted_at: post.deleted_at === null ? null : new Date(post.deleted_at),
+      edited_at: post.edited_at === null ? null : new Date(post.edited_at),
+    }));
+    return { thread, posts: this.postConnection(posts, page, view) };
   }
 
   /** Reaction counts for a set of posts, in one query. */
@@ -436,7 +638,9 @@ export class ThreadsService {
   async view(user: AuthUser, cohortId: string, threadId: string | null): Promise<View> {
     const membership = await this.access.membershipIn(user, cohortId);
     const role = (membership?.role as CohortRole | undefined) ?? null;
-    const { attribution } = await this.policy.current(cohortId);
+    // A member's own row carries the charter in force; anyone else reads it.
+    const attribution =
+      (membership?.attribution as Attribution | undefined) ?? (await this.policy.current(cohortId)).attribution;
     const pseudonyms =
       attribution === Attribution.ANONYMOUS && threadId ? await this.pseudonyms(threadId) : new Map<string, number>();
     return {
@@ -462,13 +666,12 @@ export class ThreadsService {
   }
 
   toThreadModel(thread: ThreadEntity, view: View): ThreadModel {
-    return {
+    const model = {
       id: thread.id,
       cohortId: thread.cohortId,
       spaceId: thread.spaceId,
       title: thread.title,
       body: thread.body,
-      bodyHtml: renderMarkdown(thread.body),
       kind: thread.kind,
       status: thread.status,
       tags: thread.tags,
@@ -482,19 +685,19 @@ export class ThreadsService {
       author: this.author(thread, view, () => 'Participant 1'),
       createdAt: thread.createdAt,
     };
+    return withLazyHtml(model, thread.body);
   }
 
   toPostModel(post: PostEntity, view: View, reactions: ReactionCountModel[] = []): PostModel {
     const hidden = post.hiddenAt !== null;
     const deleted = post.deletedAt !== null;
     const showBody = !deleted && (!hidden || view.moderator);
-    return {
+    const model = {
       id: post.id,
       cohortId: post.cohortId,
       threadId: post.threadId,
       parentId: post.parentId,
       body: showBody ? post.body : null,
-      bodyHtml: showBody ? renderMarkdown(post.body) : null,
       createdAt: post.createdAt,
       isInsight: post.isInsight,
       hidden,
@@ -503,8 +706,10 @@ export class ThreadsService {
       editedAt: post.editedAt,
       author: deleted ? null : this.author(post, view, () => view.pseudonym(post.authorMembershipId)),
       reactions,
+      parent: post.parentId ? { id: post.parentId } : null,
       mentionedMembershipIds: showBody ? post.mentionedMembershipIds : [],
     };
+    return withLazyHtml(model, showBody ? post.body : null);
   }
 
   private author(item: ThreadEntity | PostEntity, view: View, pseudonym: () => string) {

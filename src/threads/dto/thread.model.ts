@@ -3,7 +3,7 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } fro
 import { ArrayMaxSize, IsBoolean, IsEnum, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { Attribution } from '../../charter/charter-policy.js';
 import { IdField } from '../../common/input-fields.js';
-import { ConnectionType, PageArgs } from '../../common/pagination.js';
+import { type Connection, ConnectionType, PageArgs } from '../../common/pagination.js';
 import { Reaction } from '../post.entity.js';
 import { ThreadKind, ThreadStatus } from '../thread.entity.js';
 import { AuthorModel } from './author.model.js';
@@ -63,6 +63,14 @@ export class ThreadModel {
 
   cohortId!: string;
   mentionedMembershipIds!: string[];
+  /** The page of replies read with the thread, when the document asked for one. */
+  postsRead?: { page: PageArgs; posts: Connection<PostModel> };
+}
+
+@ObjectType('PostReference', { description: 'Another post of the same thread.' })
+export class PostReference {
+  @Field(() => ID)
+  id!: string;
 }
 
 @ObjectType('Post')
@@ -102,6 +110,9 @@ export class PostModel {
 
   @Field(() => [ReactionCountModel], { description: 'Reactions by kind; who reacted is not shown.' })
   reactions!: ReactionCountModel[];
+
+  @Field(() => PostReference, { nullable: true })
+  parent!: PostReference | null;
 
   mentionedMembershipIds!: string[];
 
