@@ -53,16 +53,8 @@ export class EventRenderer {
   }
 
   /** The rows a post event shows, the same for every reader. */
-  private async postRows(event: RawEvent): Promise<PostRows | null> {
-    const thread = await this.threads.find(event.ref.threadId);
-    if (!thread) return null;
-    const post = await this.dataSource.manager.findOne(PostEntity, {
-      where: { id: event.ref.postId, threadId: thread.id },
-      relations: { authorMembership: true, authorUser: true },
-    });
-    if (!post) return null;
-    const reactions = await this.threads.reactionsOf([post.id], null);
-    return { thread, post, reactions: reactions.get(post.id) ?? [] };
+  private postRows(event: RawEvent): Promise<PostRows | null> {
+    return this.threads.findWithPost(event.ref.threadId, event.ref.postId);
   }
 
   private async renderFor(event: RawEvent, reader: AuthUser, shared: boolean): Promise<unknown> {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
@@ -40,7 +41,21 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
+/**
+ * Recent renderings by source text: a reply that goes live is rendered once for all its readers'
+ * views, and a busy thread's page once for all who read it. Bounded by total source length.
+ */
+const rendered = new LRUCache<string, string>({
+  maxSize: 4_000_000,
+  sizeCalculation: (html, source) => source.length + html.length + 1,
+});
+
 /** Markdown as members write it, rendered to HTML that is safe to insert into a page. */
 export function renderMarkdown(source: string): string {
-  return sanitizeHtml(markdown.render(source), SANITIZE);
+  let html = rendered.get(source);
+  if (html === undefined) {
+    html = sanitizeHtml(markdown.render(source), SANITIZE);
+    rendered.set(source, html);
+  }
+  return html;
 }

@@ -123,8 +123,8 @@ export class PostsResolver {
 
   @Authenticated()
   @Mutation(() => PostModel)
-  async reply(@CurrentUser() user: AuthUser, @Args('input') input: ReplyInput): Promise<PostModel> {
-    return this.service.postModelFor(user, await this.service.reply(user, input));
+  reply(@CurrentUser() user: AuthUser, @Args('input') input: ReplyInput): Promise<PostModel> {
+    return this.service.reply(user, input);
   }
 
   @Authenticated()

@@ -88,6 +88,12 @@ function withLazyHtml<T extends object, B extends string | null>(model: T, body:
  * SQL expressions (placeholders or columns).
  */
 function postPageSql(threadId: string, viewer: string, limit: string, after: [string, string] | null): string {
+  const where = `p.thread_id = ${threadId} ${after ? `AND (p.created_at, p.id) > (${after[0]}, ${after[1]})` : ''}`;
+  return postsSql(where, viewer, limit);
+}
+
+/** Posts with their authors and reaction counts (see `postPageSql`), those `where` admits. */
+function postsSql(where: string, viewer: string, limit: string): string {
   return `SELECT p.id, p.cohort_id, p.thread_id, p.parent_id, p.author_membership_id, p.author_user_id, p.body,
                  p.is_insight, p.hidden_at, p.hidden_reason, p.deleted_at, p.edited_at, p.created_at,
                  p.mentioned_membership_ids, pam.ministry, pam.country, pau.display_name,
@@ -98,9 +104,34 @@ function postPageSql(threadId: string, viewer: string, limit: string, after: [st
             FROM posts p
             JOIN memberships pam ON pam.id = p.author_membership_id
             JOIN users pau ON pau.id = p.author_user_id
-           WHERE p.thread_id = ${threadId} ${after ? `AND (p.created_at, p.id) > (${after[0]}, ${after[1]})` : ''}
+           WHERE ${where}
            ORDER BY p.created_at, p.id
            LIMIT ${limit}`;
+}
+
+/** A thread (the row `$1` names) with its space and author, and the posts `posts` selects as JSON. */
+function threadWithPostsSql(posts: string): string {
+  return `SELECT t.id, t.cohort_id, t.space_id, t.author_membership_id, t.author_user_id, t.title, t.body, t.kind,
+                 t.status, t.tags, t.reply_count, t.last_activity_at, t.locked, t.accepted_post_id, t.created_at,
+                 t.mentioned_membership_ids, s.audience_roles::text[] AS audience_roles, s.audience_ministries,
+                 tam.ministry, tam.country, tau.display_name,
+                 (SELECT coalesce(json_agg(x ORDER BY x.created_at, x.id), '[]') FROM (${posts}) x) AS posts
+            FROM threads t
+            JOIN spaces s ON s.id = t.space_id
+            JOIN memberships tam ON tam.id = t.author_membership_id
+            JOIN users tau ON tau.id = t.author_user_id
+           WHERE t.id = $1`;
+}
+
+/** Posts that came through JSON, with their timestamps as dates again. */
+function postsOf(row: ThreadPageRow): PostPageRow[] {
+  return row.posts.map((post) => ({
+    ...post,
+    created_at: new Date(post.created_at),
+    hidden_at: post.hidden_at === null ? null : new Date(post.hidden_at),
+    deleted_at: post.deleted_at === null ? null : new Date(post.deleted_at),
+    edited_at: post.edited_at === null ? null : new Date(post.edited_at),
+  }));
 }
 
 interface ThreadPageRow {
@@ -277,27 +308,28 @@ export class ThreadsService {
     return this.threads().where('t.id = :id', { id: saved.id }).getOneOrFail();
   }
 
-  async reply(
-    user: AuthUser,
-    input: { threadId: string; body: string; parentId?: string | null },
-  ): Promise<PostEntity> {
+  /** A reply, as its author sees it once it is stored. */
+  async reply(user: AuthUser, input: { threadId: string; body: string; parentId?: string | null }): Promise<PostModel> {
     const thread = await this.readable(user, input.threadId);
     await this.access.authorize(user, 'post', 'Space', spaceShape(thread.space!), thread.cohortId);
     const authorMembershipId = await this.authorMembership(user, thread.cohortId);
-    return this.dataSource.transaction(async (manager) => {
-      // The thread row is locked so the reply count and the lock state cannot race.
-      const current = await manager.findOne(ThreadEntity, {
-        where: { id: thread.id },
-        lock: { mode: 'pessimistic_write' },
-      });
+    const post = await this.dataSource.transaction(async (manager) => {
+      // Counting the reply locks the thread row first, so the count and the lock state cannot race.
+      const counted = await manager
+        .createQueryBuilder()
+        .update(ThreadEntity)
+        .set({ replyCount: () => 'reply_count + 1', lastActivityAt: this.clock.now() })
+        .where('id = :id', { id: thread.id })
+        .returning(['locked'])
+        .execute();
+      const [current] = counted.raw as { locked: boolean }[];
       if (!current) throw notFound();
       if (current.locked) throw conflict('This thread is locked: no new replies', 'THREAD_LOCKED');
       if (input.parentId) {
         const parent = await manager.findOneBy(PostEntity, { id: input.parentId, threadId: thread.id });
         if (!parent) throw badInput('parentId', 'must be a post of the same thread');
       }
-      const now = this.clock.now();
-      const post = await manager.save(
+      const saved = await manager.save(
         manager.create(PostEntity, {
           cohortId: thread.cohortId,
           threadId: thread.id,
@@ -308,17 +340,12 @@ export class ThreadsService {
           mentionedMembershipIds: await this.mentionsIn(thread.cohortId, input.body, manager),
         }),
       );
-      await manager.update(
-        ThreadEntity,
-        { id: thread.id },
-        { replyCount: () => 'reply_count + 1', lastActivityAt: now },
-      );
-      await this.postEvent(manager, 'post.created', post);
-      return manager.findOneOrFail(PostEntity, {
-        where: { id: post.id },
-        relations: { authorMembership: true, authorUser: true },
-      });
+      await this.postEvent(manager, 'post.created', saved);
+      return saved;
     });
+    const stored = await this.findWithPost(thread.id, post.id);
+    if (!stored) throw notFound();
+    return this.toPostModel(stored.post, await this.view(user, thread.cohortId, thread.id), stored.reactions);
   }
 
   async markInsight(user: AuthUser, postId: string, isInsight: boolean): Promise<PostEntity> {
@@ -571,31 +598,37 @@ export class ThreadsService {
     const now = this.clock.now();
     const memberships = (await this.access.membershipsOf(user)).filter((m) => isInForce(m, now)).map((m) => m.id);
     const [row] = await this.dataSource.query<ThreadPageRow[]>(
-      `SELECT t.id, t.cohort_id, t.space_id, t.author_membership_id, t.author_user_id, t.title, t.body, t.kind,
-              t.status, t.tags, t.reply_count, t.last_activity_at, t.locked, t.accepted_post_id, t.created_at,
-              t.mentioned_membership_ids, s.audience_roles::text[] AS audience_roles, s.audience_ministries,
-              tam.ministry, tam.country, tau.display_name,
-              (SELECT coalesce(json_agg(x ORDER BY x.created_at, x.id), '[]')
-                 FROM (${postPageSql('t.id', '$2', '$3', after ? ['$4', '$5'] : null)}) x) AS posts
-         FROM threads t
-         JOIN spaces s ON s.id = t.space_id
-         JOIN memberships tam ON tam.id = t.author_membership_id
-         JOIN users tau ON tau.id = t.author_user_id
-        WHERE t.id = $1`,
+      threadWithPostsSql(postPageSql('t.id', '$2', '$3', after ? ['$4', '$5'] : null)),
       [threadId, memberships, page.first + 1, ...(after ?? [])],
     );
     if (!row) throw notFound();
     const thread = threadFromRow(row);
     await this.access.authorize(user, 'read', 'Space', spaceShape(thread.space!), thread.cohortId);
     const view = await this.view(user, thread.cohortId, thread.id);
-    const posts = row.posts.map((post) => ({
-      ...post,
-      created_at: new Date(post.created_at),
-      hidden_at: post.hidden_at === null ? null : new Date(post.hidden_at),
-      deleted_at: post.deleted_at === null ? null : new Date(post.deleted_at),
-      edited_at: post.edited_at === null ? null : new Date(post.edited_at),
-    }));
-    return { thread, posts: this.postConnection(posts, page, view) };
+    return { thread, posts: this.postConnection(postsOf(row), page, view) };
+  }
+
+  /**
+   * A thread and one of its posts (with reaction counts, none marked as the reader's) in one
+   * statement, read without asking who wants them: for a realtime event that many readers
+   * receive, each of whom is then checked with `authorizeRead`.
+   */
+  async findWithPost(
+    threadId: string,
+    postId: string,
+  ): Promise<{ thread: ThreadEntity; post: PostEntity; reactions: ReactionCountModel[] } | null> {
+    if (!isUuid(threadId) || !isUuid(postId)) return null;
+    const [row] = await this.dataSource.query<ThreadPageRow[]>(
+      threadWithPostsSql(postsSql('p.thread_id = t.id AND p.id = $2', `'{}'`, '1')),
+      [threadId, postId],
+    );
+    const [post] = row ? postsOf(row) : [];
+    if (!post) return null;
+    return {
+      thread: threadFromRow(row),
+      post: postFromRow(post),
+      reactions: post.reactions.map((r) => ({ reaction: r.reaction, count: r.count, reactedByMe: false })),
+    };
   }
 
   /** Reaction counts for a set of posts, in one query. */
