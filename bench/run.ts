@@ -137,10 +137,14 @@ interface Measured {
   serverCpuSeconds: number;
 }
 
+/** Per measured run: the server's CPU and the load generator's, to show the load was not the bottleneck. */
+const cpuChecks: { run: string; serverCpuSeconds: number; loadCpuSeconds: number }[] = [];
+
 async function measure(server: ServiceProcess, load: Omit<HttpLoad, 'url'>): Promise<Measured> {
   const cpuBefore = cpuSeconds(server.child.pid!);
   const result = await runWorker<HttpResult>(worker('http-worker'), { ...load, url: server.url });
   const serverCpuSeconds = cpuSeconds(server.child.pid!) - cpuBefore;
+  cpuChecks.push({ run: `${server.url}${load.path}`, serverCpuSeconds, loadCpuSeconds: result.loadCpuSeconds });
   if (result.requests === 0) throw new Error(`Run invalid: no request to ${server.url}${load.path} was answered`);
   if (result.errors > 0) {
     throw new Error(`Run invalid: ${result.errors} errors against ${server.url}${load.path}: ${result.firstError}`);
@@ -476,6 +480,9 @@ async function main(): Promise<void> {
     const f2 = fanouts.product20;
     const f1Ratio = percentile(f1.delays, 99) / percentile(fanouts.bare10.delays, 99);
     goals.push(fanoutGoal('F1', f1, 100, { ratio: f1Ratio, limit: 1.25 }), fanoutGoal('F2', f2, 250));
+    for (const [key, f] of Object.entries(fanouts)) {
+      cpuChecks.push({ run: `fan-out ${key}`, serverCpuSeconds: f.serverCpuSeconds, loadCpuSeconds: f.loadCpuSeconds });
+    }
     details.fanout = Object.fromEntries(
       Object.entries(fanouts).map(([key, f]) => [
         key,
@@ -619,6 +626,16 @@ async function main(): Promise<void> {
     for (const service of services) await service.stop().catch(() => undefined);
     if (!process.argv.includes('--keep')) for (const dataset of datasets) await dataset.drop().catch(() => undefined);
   }
+  details.loadGenerators = {
+    note: 'CPU seconds of the server and of the load generator, per measured run',
+    loadBelowServer: cpuChecks.filter((c) => c.loadCpuSeconds < c.serverCpuSeconds).length,
+    runs: cpuChecks.length,
+    checks: cpuChecks.map((c) => ({
+      ...c,
+      serverCpuSeconds: round(c.serverCpuSeconds),
+      loadCpuSeconds: round(c.loadCpuSeconds),
+    })),
+  };
   const written = writeReport(outDir, {
     startedAt,
     finishedAt: new Date(),

@@ -20,7 +20,7 @@ export interface StatementsInput {
 }
 
 export interface StatementsResult {
-  /** Per page size: statements of the first request (cold) and of a later one (warm). */
+  /** Per page size: statements of the first request (cold) and of the leanest of three later ones (warm). */
   pages: { first: number; cold: number; warm: number; statements: string[] }[];
 }
 
@@ -63,10 +63,14 @@ async function run(input: StatementsInput): Promise<StatementsResult> {
       counting = [];
       await send(first);
       const cold = counting.length;
-      await send(first);
-      counting = [];
-      await send(first);
-      pages.push({ first, cold, warm: counting.length, statements: counting });
+      // The outbox poller may add a statement to any one sample: the fewest of three warm ones.
+      let warm: string[] | null = null;
+      for (let i = 0; i < 3; i++) {
+        counting = [];
+        await send(first);
+        if (!warm || counting.length < warm.length) warm = counting;
+      }
+      pages.push({ first, cold, warm: warm!.length, statements: warm! });
       counting = null;
     }
     return { pages };
