@@ -198,6 +198,7 @@ function actorArbitrary(pool: Pool): fc.Arbitrary<Actor> {
     observersAllowed: fc.boolean(),
     vendorsShutOut: fc.boolean(),
     attribution: fc.constantFrom('NAMED' as const, 'CHATHAM_HOUSE' as const, 'ANONYMOUS' as const),
+    revision: fc.constant({ charterVersion: 1, changedAt: '0' }),
   });
   return fc.record({
     userId: fc.constantFrom(...pool.userIds),

@@ -110,6 +110,11 @@ export interface ActorMembership {
   charterAccepted: boolean;
   /** The charter in force's attribution rule: how this member sees who wrote what. */
   attribution: 'NAMED' | 'CHATHAM_HOUSE' | 'ANONYMOUS';
+  /**
+   * What this row was read under: the charter version in force and the membership's last change.
+   * A realtime delivery compares them with the database to know a socket's cached view is current.
+   */
+  revision: { charterVersion: number; changedAt: string };
   /** The charter in force admits observers to content. */
   observersAllowed: boolean;
   /** The charter in force shuts vendors out (vendorAccess NONE). */

@@ -58,6 +58,8 @@ export class AccessService {
   /** After the caller's own memberships change within a request. */
   forget(user: AuthUser): void {
     this.loaded.delete(user);
+    // Rows read with the token are as old as the token check: never used after a change.
+    takePreloadedMemberships(user);
   }
 
   private load(user: AuthUser) {

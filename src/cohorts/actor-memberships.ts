@@ -15,6 +15,9 @@ export interface ActorMembershipRow {
   granted_session_ids: string[];
   charter_accepted: boolean;
   attribution: Attribution;
+  charter_version: number;
+  /** The membership's last change, as epoch seconds in text (microseconds kept). */
+  changed_at: string;
   observers: Permission;
   vendor_access: VendorAccess;
 }
@@ -28,7 +31,8 @@ export function actorMembershipsSql(userIdSql: string, endsAtSql: (m: string) =>
   return `SELECT m.id, m.cohort_id, m.role, m.status, ${endsAtSql('m')} AS access_expires_at, m.ministry,
                  m.granted_space_ids, m.granted_session_ids,
                  m.accepted_charter_version >= c.charter_version AS charter_accepted,
-                 v.attribution, v.observers, v.vendor_access
+                 v.attribution, c.charter_version, extract(epoch FROM m.updated_at)::text AS changed_at,
+                 v.observers, v.vendor_access
             FROM memberships m
             JOIN cohorts c ON c.id = m.cohort_id
             JOIN charter_versions v ON v.cohort_id = m.cohort_id AND v.version = c.charter_version
@@ -47,6 +51,7 @@ export function toActorMembership(row: ActorMembershipRow): ActorMembership {
     grantedSessionIds: row.granted_session_ids,
     charterAccepted: row.charter_accepted,
     attribution: row.attribution,
+    revision: { charterVersion: row.charter_version, changedAt: row.changed_at },
     observersAllowed: row.observers === Permission.ALLOWED,
     vendorsShutOut: row.vendor_access === VendorAccess.NONE,
   };

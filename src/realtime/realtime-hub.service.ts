@@ -7,6 +7,7 @@ import { AccessService, asSubject } from '../cohorts/access.service.js';
 import { CohortsService } from '../cohorts/cohorts.service.js';
 import { Clock } from '../common/clock.js';
 import { AppError, ErrorCode } from '../common/errors.js';
+import type { ActorMembership } from '../authz/subjects.js';
 import type { AuthUser } from '../common/request-context.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ThreadsService } from '../threads/threads.service.js';
@@ -252,17 +253,25 @@ export class RealtimeHub implements OnModuleDestroy {
     // removed, expired or gated by a new charter before this event committed never receives it.
     const outOfStanding = await this.outOfStanding(
       event.cohortId,
-      listeners.map((client) => ({
-        userId: client.user.id,
-        role: client.subscriptions.get(event.topic)?.role ?? null,
-      })),
+      await Promise.all(
+        listeners.map(async (client) => ({
+          userId: client.user.id,
+          role: client.subscriptions.get(event.topic)?.role ?? null,
+          // What the socket's cached rights and view were read under; anything newer means reading them again.
+          revision: (await this.access.membershipIn(client.user, event.cohortId))?.revision ?? null,
+        })),
+      ),
     );
     const upToDate: { client: Client; subscription: Subscription }[] = [];
     for (const client of listeners) {
       const subscription = client.subscriptions.get(event.topic);
       if (!subscription || subscription.closed) continue;
       if (outOfStanding.has(`${client.user.id}:${subscription.role}`)) {
-        void this.recheck(client, subscription);
+        // Checked again with fresh rights; if it still holds (say, a charter since accepted), the
+        // event follows from the log, rendered for the renewed view.
+        void this.recheck(client, subscription).then(() => {
+          if (!subscription.closed) this.enqueue(client, subscription, event.seq);
+        });
         continue;
       }
       if (subscription.queued === 0 && subscription.lastSeq === event.seq - 1) upToDate.push({ client, subscription });
@@ -561,23 +570,33 @@ export class RealtimeHub implements OnModuleDestroy {
   }
 
   /**
-   * Of these recipients (account, role subscribed under), those not in good standing in the
-   * cohort now: no membership in force under that role, or the charter in force not accepted.
-   * Usually none, so the answer stays small whatever the audience.
+   * Of these recipients (account, role subscribed under, and the revision their cached rights
+   * were read under), those not in good standing in the cohort now: no membership in force under
+   * that role, the charter in force not accepted, or the membership or the charter changed since
+   * the socket read them. Usually none, so the answer stays small whatever the audience.
    */
   private async outOfStanding(
     cohortId: string,
-    recipients: { userId: string; role: string | null }[],
+    recipients: { userId: string; role: string | null; revision: ActorMembership['revision'] | null }[],
   ): Promise<Set<string>> {
     const rows = await this.dataSource.query<{ user_id: string; role: string | null }[]>(
       `SELECT DISTINCT r.user_id, r.role
-         FROM unnest($2::uuid[], $3::text[]) AS r(user_id, role)
+         FROM unnest($2::uuid[], $3::text[], $5::int[], $6::text[]) AS r(user_id, role, charter_version, changed_at)
         WHERE NOT EXISTS (
           SELECT 1 FROM memberships m JOIN cohorts c ON c.id = m.cohort_id
            WHERE m.cohort_id = $1 AND m.user_id = r.user_id AND m.role::text = r.role
              AND ${this.window.inForceSql('m', '$4')}
-             AND m.accepted_charter_version >= c.charter_version)`,
-      [cohortId, recipients.map((r) => r.userId), recipients.map((r) => r.role), this.clock.now()],
+             AND m.accepted_charter_version >= c.charter_version
+             AND c.charter_version = r.charter_version
+             AND extract(epoch FROM m.updated_at)::text = r.changed_at)`,
+      [
+        cohortId,
+        recipients.map((r) => r.userId),
+        recipients.map((r) => r.role),
+        this.clock.now(),
+        recipients.map((r) => r.revision?.charterVersion ?? null),
+        recipients.map((r) => r.revision?.changedAt ?? null),
+      ],
     );
     return new Set(rows.map((row) => `${row.user_id}:${row.role}`));
   }

@@ -151,7 +151,7 @@ export class SessionsService {
         await this.grant(manager, session.id, experts);
         const dropped = session.expertMembershipIds.filter((id) => !expertMembershipIds.includes(id));
         await manager.query(
-          'UPDATE memberships SET granted_session_ids = array_remove(granted_session_ids, $1) WHERE id = ANY($2)',
+          'UPDATE memberships SET granted_session_ids = array_remove(granted_session_ids, $1), updated_at = now() WHERE id = ANY($2)',
           [session.id, dropped],
         );
       }
@@ -243,7 +243,7 @@ export class SessionsService {
   private async grant(manager: EntityManager, sessionId: string, experts: MembershipEntity[]): Promise<void> {
     if (experts.length === 0) return;
     await manager.query(
-      `UPDATE memberships SET granted_session_ids = array_append(granted_session_ids, $1)
+      `UPDATE memberships SET granted_session_ids = array_append(granted_session_ids, $1), updated_at = now()
        WHERE id = ANY($2) AND NOT ($1 = ANY(granted_session_ids))`,
       [sessionId, experts.map((expert) => expert.id)],
     );
