@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type BenchMember, type Dataset, seedDataset } from './lib/dataset.js';
 import { type Goal, type Plots, writeReport } from './lib/report.js';
 import { cpuSeconds, runWorker, rssMb, type ServiceProcess, startService, Worker } from './lib/processes.js';
-import { curve, percentile, round, spread } from './lib/stats.js';
+import { curve, maximum, percentile, round, spread } from './lib/stats.js';
 import type { HttpLoad, HttpResult } from './load/http-worker.js';
 import type { MembersLoad, MembersResult } from './load/members-worker.js';
 import type { CollectResult, ConnectResult, SocketMessage } from './load/socket-worker.js';
@@ -208,7 +208,7 @@ function fanoutGoal(id: string, run: FanoutRun, limitMs: number, ratio?: { ratio
       (ratio ? ` and <= ${ratio.limit} x the bare emit p99 (this run: ${round(ratio.ratio)} x)` : ''),
     median: round(p99),
     min: round(percentile(run.delays, 50)),
-    max: round(Math.max(...run.delays)),
+    max: round(maximum(run.delays)),
     unit: `ms: p99 (min: p50, max: slowest); ${round((100 * run.delivered) / run.expected)}% delivered`,
     met: complete && p99 <= limitMs && (!ratio || ratio.ratio <= ratio.limit),
   };
@@ -494,7 +494,7 @@ async function main(): Promise<void> {
           duplicates: f.duplicates,
           p50: round(percentile(f.delays, 50)),
           p99: round(percentile(f.delays, 99)),
-          max: round(Math.max(...f.delays)),
+          max: round(maximum(f.delays)),
           serverCpuSeconds: round(f.serverCpuSeconds),
           loadCpuSeconds: round(f.loadCpuSeconds),
         },

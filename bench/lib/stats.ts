@@ -27,4 +27,11 @@ export function curve(values: number[]): [number, number][] {
   return CURVE.map((p) => [p, sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]]);
 }
 
+/** The largest of many samples (spreading hundreds of thousands into Math.max overflows the stack). */
+export function maximum(values: number[]): number {
+  let max = -Infinity;
+  for (const value of values) if (value > max) max = value;
+  return max;
+}
+
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,9 +1,11 @@
 /**
- * Realtime clients from their own process: socket.io clients that connect with a member's token,
- * subscribe to a thread and note when each post arrives. A post carries the moment it was sent
- * in its body (`sent:<ms>`), so the delay from send to receipt is measured on each client.
+ * Realtime clients from their own process, light enough not to become the bottleneck: each speaks
+ * the socket.io protocol (engine.io v4 over a WebSocket) directly, connects with a member's token,
+ * subscribes to a thread and notes when each post arrives, without decoding the payload. A post
+ * carries the moment it was sent in its body (`sent:<ms>`), so the delay from send to receipt is
+ * measured on each client.
  */
-import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 import { serveWorker } from '../lib/processes.js';
 
 export type SocketMessage =
@@ -26,31 +28,39 @@ export interface CollectResult {
 
 const SENT = /sent:(\d+)/;
 
-let sockets: Socket[] = [];
+let sockets: WebSocket[] = [];
 let delays: number[] = [];
 let seen = new Set<string>();
 let cpuMark = process.cpuUsage();
 
+/** One client: resolves with 'subscribed' (or 'connected' without a topic), or why it was refused. */
 function connectOne(url: string, token: string, index: number, topic: string | null): Promise<string> {
-  const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
-  sockets.push(socket);
-  socket.on('event', (event: { type: string; payload: { body?: string | null } | null }) => {
-    const match = event.type === 'post.created' ? SENT.exec(event.payload?.body ?? '') : null;
-    if (!match) return;
-    delays.push(Date.now() - Number(match[1]));
-    seen.add(`${index}:${match[1]}`);
-  });
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  sockets.push(ws);
   return new Promise((resolve) => {
-    socket.once('connect_error', (error) => resolve(`connect: ${error.message}`));
-    socket.once('connect', () => {
-      if (!topic) return resolve('subscribed');
-      socket
-        .timeout(30_000)
-        .emitWithAck('subscribe', { topic })
-        .then(
-          (ack: { ok: boolean; code?: string }) => resolve(ack.ok ? 'subscribed' : `subscribe: ${ack.code}`),
-          (error: Error) => resolve(`subscribe: ${error.message}`),
-        );
+    ws.on('error', (error) => resolve(`connect: ${error.message}`));
+    ws.on('close', () => resolve('closed'));
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString();
+      if (text.startsWith('42["event"')) {
+        if (!text.includes('"type":"post.created"')) return;
+        const match = SENT.exec(text);
+        if (!match) return;
+        delays.push(Date.now() - Number(match[1]));
+        seen.add(`${index}:${match[1]}`);
+      } else if (text === '2') {
+        ws.send('3'); // engine.io ping
+      } else if (text.startsWith('0')) {
+        ws.send(`40${JSON.stringify({ token })}`); // socket.io CONNECT with the token
+      } else if (text.startsWith('40')) {
+        if (!topic) return resolve('connected');
+        ws.send(`420${JSON.stringify(['subscribe', { topic }])}`);
+      } else if (text.startsWith('44')) {
+        resolve(`connect: ${text.slice(2)}`);
+      } else if (text.startsWith('430')) {
+        const [ack] = JSON.parse(text.slice(3)) as [{ ok: boolean; code?: string }];
+        resolve(ack.ok ? 'subscribed' : `subscribe: ${ack.code}`);
+      }
     });
   });
 }
@@ -66,10 +76,10 @@ async function handle(message: SocketMessage): Promise<ConnectResult | CollectRe
           ...(await Promise.all(wave.map((token, i) => connectOne(message.url, token, from + i, message.topic)))),
         );
       }
-      const refusals = outcomes.filter((outcome) => outcome !== 'subscribed');
+      const refusals = outcomes.filter((outcome) => outcome !== 'subscribed' && outcome !== 'connected');
       cpuMark = process.cpuUsage();
       return {
-        connected: sockets.filter((socket) => socket.connected).length,
+        connected: sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length,
         subscribed: outcomes.length - refusals.length,
         refused: refusals.length,
         firstRefusal: refusals[0] ?? null,
