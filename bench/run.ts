@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchMember, type Dataset, seedDataset } from './lib/dataset.js';
+import { type BenchMember, type Dataset, growDataset, seedDataset } from './lib/dataset.js';
 import { type Goal, type Plots, writeReport } from './lib/report.js';
 import { cpuSeconds, runWorker, rssMb, type ServiceProcess, startService, Worker } from './lib/processes.js';
 import { curve, maximum, percentile, round, spread } from './lib/stats.js';
@@ -72,7 +72,7 @@ const SCALES = {
     fanoutSeconds: 1,
     idleSockets: 40,
     rampSteps: [20],
-    rampSeconds: 2,
+    rampSeconds: 6,
   },
 };
 const SCALE = SCALES[mode];
@@ -356,6 +356,11 @@ async function main(): Promise<void> {
     const main = await seedDataset(serverUrl, SCALE);
     datasets.push(main);
     log(`  seeded in ${round(main.seedSeconds, 1)} s`);
+    // The growth copy is made now, while nothing is connected to the first database.
+    log(`growth copy: ${SCALE.threads * SCALE.growthPostsPerThread} posts`);
+    const big = await growDataset(serverUrl, main, SCALE.growthPostsPerThread);
+    datasets.push(big);
+    log(`  grown in ${round(big.seedSeconds, 1)} s`);
     const product = await startProduct(main);
     services.push(product);
     const bare = await startBare(main);
@@ -548,10 +553,7 @@ async function main(): Promise<void> {
     }
 
     // S1: the same thread page with ten times the posts in the database.
-    log(`S1: seeding ${SCALE.threads * SCALE.growthPostsPerThread} posts`);
-    const big = await seedDataset(serverUrl, { ...SCALE, postsPerThread: SCALE.growthPostsPerThread });
-    datasets.push(big);
-    log(`  seeded in ${round(big.seedSeconds, 1)} s`);
+    log(`S1: thread page with ${main.posts} and with ${big.posts} posts`);
     const bigProduct = await startProduct(big);
     services.push(bigProduct);
     const s1 = await alternate(
