@@ -43,8 +43,10 @@ const SCALES = {
     fanoutSockets: 1000,
     fanoutSeconds: 30,
     idleSockets: 1000,
-    rampSteps: [500, 1000, 2000, 3000, 4000],
+    rampSteps: [500, 1000, 2000, 4000],
     rampSeconds: 15,
+    growthRounds: 3,
+    settleMs: 3000,
   },
   quick: {
     members: 1000,
@@ -52,13 +54,15 @@ const SCALES = {
     postsPerThread: 100,
     growthPostsPerThread: 1000,
     rounds: 2,
-    seconds: 3,
-    warmup: 2,
+    seconds: 2,
+    warmup: 1,
     fanoutSockets: 1000,
-    fanoutSeconds: 5,
+    fanoutSeconds: 3,
     idleSockets: 1000,
-    rampSteps: [500, 1000],
-    rampSeconds: 10,
+    rampSteps: [1000],
+    rampSeconds: 8,
+    growthRounds: 1,
+    settleMs: 1000,
   },
   smoke: {
     members: 60,
@@ -73,6 +77,8 @@ const SCALES = {
     idleSockets: 40,
     rampSteps: [20],
     rampSeconds: 6,
+    growthRounds: 1,
+    settleMs: 500,
   },
 };
 const SCALE = SCALES[mode];
@@ -159,10 +165,10 @@ interface Arm {
 }
 
 /** Warm-up, then rounds of the two arms alternated (the first arm first in odd rounds, second in even). */
-async function alternate(a: Arm, b: Arm): Promise<{ a: Measured[]; b: Measured[] }> {
+async function alternate(a: Arm, b: Arm, rounds = SCALE.rounds): Promise<{ a: Measured[]; b: Measured[] }> {
   for (const arm of [a, b]) await measure(arm.server, { ...arm.load, seconds: SCALE.warmup });
   const runs = { a: [] as Measured[], b: [] as Measured[] };
-  for (let r = 0; r < SCALE.rounds; r++) {
+  for (let r = 0; r < rounds; r++) {
     const order: ['a' | 'b', Arm][] =
       r % 2 === 0
         ? [
@@ -269,7 +275,7 @@ async function fanout(
       );
     }
     await Promise.all(pending);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await new Promise((resolve) => setTimeout(resolve, SCALE.settleMs));
     const serverCpuSeconds = cpuSeconds(server.child.pid!) - cpuBefore;
     const collected = await Promise.all(workers.map((w) => w.ask<CollectResult>({ type: 'collect' })));
     if (failed > 0) throw new Error(`Run invalid: ${failed} posts failed during the fan-out`);
@@ -519,7 +525,7 @@ async function main(): Promise<void> {
     log('M1: memory with idle sockets');
     const fresh = await startProduct(main);
     services.push(fresh);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await new Promise((resolve) => setTimeout(resolve, SCALE.settleMs));
     const rssIdle = rssMb(fresh.child.pid!);
     const idle = Worker.start(worker('socket-worker'));
     try {
@@ -529,7 +535,7 @@ async function main(): Promise<void> {
         tokens: main.members.slice(0, SCALE.idleSockets).map((m) => m.token),
         topic: null,
       });
-      await new Promise((resolve) => setTimeout(resolve, 5000));
+      await new Promise((resolve) => setTimeout(resolve, SCALE.settleMs * 2));
       const rssSockets = rssMb(fresh.child.pid!);
       goals.push({
         id: 'M1',
@@ -567,6 +573,7 @@ async function main(): Promise<void> {
         server: bigProduct,
         load: { path: '/graphql', connections: CONNECTIONS, requests: threadRequests(big, true, big.threadIds[3]) },
       },
+      SCALE.growthRounds,
     );
     const s1Ratio = spread(ratios(p99s(s1.b), p99s(s1.a)));
     goals.push({
