@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchMember, type Dataset, growDataset, seedDataset } from './lib/dataset.js';
@@ -39,14 +39,14 @@ const SCALES = {
     growthPostsPerThread: 1000,
     rounds: 5,
     seconds: 10,
-    warmup: 5,
+    warmup: 3,
     fanoutSockets: 1000,
     fanoutSeconds: 30,
     idleSockets: 1000,
     rampSteps: [500, 1000, 2000, 4000],
     rampSeconds: 15,
     growthRounds: 3,
-    settleMs: 3000,
+    settleMs: 2000,
   },
   quick: {
     members: 1000,
@@ -57,10 +57,10 @@ const SCALES = {
     seconds: 2,
     warmup: 1,
     fanoutSockets: 1000,
-    fanoutSeconds: 3,
+    fanoutSeconds: 2,
     idleSockets: 1000,
     rampSteps: [1000],
-    rampSeconds: 8,
+    rampSeconds: 6,
     growthRounds: 1,
     settleMs: 1000,
   },
@@ -236,11 +236,12 @@ async function fanout(
   server: ServiceProcess,
   members: BenchMember[],
   threadId: string,
-  postsPerSecond: number,
+  rates: number[],
   seconds: number,
   post: (token: string, body: string) => Promise<boolean>,
-): Promise<FanoutRun> {
+): Promise<FanoutRun[]> {
   const workers = Array.from({ length: SOCKET_WORKERS }, () => Worker.start(worker('socket-worker')));
+  let subscribed = 0;
   try {
     const share = Math.ceil(members.length / workers.length);
     const connected = await Promise.all(
@@ -253,9 +254,20 @@ async function fanout(
         } satisfies SocketMessage),
       ),
     );
-    const subscribed = connected.reduce((sum, c) => sum + c.subscribed, 0);
+    subscribed = connected.reduce((sum, c) => sum + c.subscribed, 0);
     const refusal = connected.find((c) => c.refused > 0);
     if (refusal) throw new Error(`Run invalid: ${refusal.refused} sockets refused: ${refusal.firstRefusal}`);
+    // One connection of the audience serves every rate, one after the other.
+    const runs: FanoutRun[] = [];
+    for (const postsPerSecond of rates) runs.push(await postAndCollect(postsPerSecond));
+    return runs;
+  } finally {
+    await Promise.all(workers.map((w) => w.ask({ type: 'close' }).catch(() => undefined)));
+    for (const w of workers) w.stop();
+  }
+
+  /** Posts at `postsPerSecond` for `seconds` to the subscribed sockets, and collects what they received. */
+  async function postAndCollect(postsPerSecond: number): Promise<FanoutRun> {
     await Promise.all(workers.map((w) => w.ask<CollectResult>({ type: 'collect' })));
     const posters = members.filter((m) => m.role !== 'SCHOLAR');
     const cpuBefore = cpuSeconds(server.child.pid!);
@@ -291,9 +303,6 @@ async function fanout(
       serverCpuSeconds,
       loadCpuSeconds: collected.reduce((sum, c) => sum + c.loadCpuSeconds, 0),
     };
-  } finally {
-    await Promise.all(workers.map((w) => w.ask({ type: 'close' }).catch(() => undefined)));
-    for (const w of workers) w.stop();
   }
 }
 
@@ -326,7 +335,7 @@ function pgbench(dataset: Dataset, member: BenchMember, seconds: number): number
   } catch {
     return null;
   }
-  const script = join(outDir, 'pgbench-reply.sql');
+  const script = join(tmpdir(), `convene-pgbench-${process.pid}.sql`);
   writeFileSync(
     script,
     [
@@ -475,16 +484,20 @@ async function main(): Promise<void> {
     const audience = main.members.slice(0, SCALE.fanoutSockets);
     const hot = main.threadIds[2];
     const fanouts: Record<string, FanoutRun> = {};
-    for (const [key, server, rate, poster] of [
-      ['bare10', bare, 10, barePoster(bare, hot)],
-      ['product10', product, 10, productPoster(product, hot)],
-      ['product20', product, 20, productPoster(product, hot)],
-    ] as const) {
-      log(`fan-out: ${key}, ${audience.length} sockets`);
-      fanouts[key] = await fanout(server, audience, hot, rate, SCALE.fanoutSeconds, poster);
-      const f = fanouts[key];
+    log(`fan-out: bare socket.io at 10 posts/s, ${audience.length} sockets`);
+    [fanouts.bare10] = await fanout(bare, audience, hot, [10], SCALE.fanoutSeconds, barePoster(bare, hot));
+    log(`fan-out: Convene at 10 and 20 posts/s, ${audience.length} sockets`);
+    [fanouts.product10, fanouts.product20] = await fanout(
+      product,
+      audience,
+      hot,
+      [10, 20],
+      SCALE.fanoutSeconds,
+      productPoster(product, hot),
+    );
+    for (const [key, f] of Object.entries(fanouts)) {
       log(
-        `  ${f.delivered}/${f.expected} delivered, p99 ${round(percentile(f.delays, 99))} ms; CPU server ${round(f.serverCpuSeconds)} s, clients ${round(f.loadCpuSeconds)} s`,
+        `  ${key}: ${f.delivered}/${f.expected} delivered, p99 ${round(percentile(f.delays, 99))} ms; CPU server ${round(f.serverCpuSeconds)} s, clients ${round(f.loadCpuSeconds)} s`,
       );
     }
     const f1 = fanouts.product10;
