@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RealtimeHub } from '../src/realtime/realtime-hub.service.js';
-import { SpaceEntity } from '../src/spaces/space.entity.js';
-import { adminToken, newCohort, newMember, newUser, type TestMember } from './harness/factories.js';
+import { adminToken, newCohort, newMember, newUser, type TestMember, newSpace } from './harness/factories.js';
 import { ratifyPolicy } from './harness/charter.js';
 import { connectTo, eventually, settle, type TestSocket } from './harness/sockets.js';
 import { type GqlResponse, startTestApp, type TestApp } from './harness/test-app.js';
@@ -106,12 +105,8 @@ describe('review: thread page in one statement, preloaded memberships, broadcast
   let firstCursor: string;
   const sockets: TestSocket[] = [];
 
-  const space = async (cohort: string, by: TestMember, audienceMinistries: string[] = []) =>
-    (
-      await t.dataSource
-        .getRepository(SpaceEntity)
-        .save({ cohortId: cohort, title: 'Space', purpose: 'p', createdById: by.id, audienceMinistries })
-    ).id;
+  const space = (cohort: string, by: TestMember, audienceMinistries: string[] = []) =>
+    newSpace(t, cohort, by, audienceMinistries);
   const start = async (spaceId: string, who: TestMember, body = SECRET) =>
     (
       await t.ok<{ startThread: { id: string } }>(

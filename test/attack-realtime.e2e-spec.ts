@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { newCohort, newMember, newUser, type TestMember } from './harness/factories.js';
+import { newCohort, newMember, newUser, type TestMember, newSpace } from './harness/factories.js';
 import { ratifyPolicy } from './harness/charter.js';
 import { ASK, SCHEDULE, SET_STATE } from './harness/session-documents.js';
 import { connectTo, eventually, settle, type ReceivedEvent, type TestSocket } from './harness/sockets.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
-import { SpaceEntity } from '../src/spaces/space.entity.js';
 
 /*
  * Attacks on the realtime delivery. Each test asserts the SAFE outcome: it passes once the hole
@@ -44,12 +43,8 @@ describe('attacks on realtime delivery', () => {
   let financeSpace: string;
   const sockets: TestSocket[] = [];
 
-  const space = async (cohort: string, by: TestMember, audienceMinistries: string[] = []) =>
-    (
-      await t.dataSource
-        .getRepository(SpaceEntity)
-        .save({ cohortId: cohort, title: 'Space', purpose: 'p', createdById: by.id, audienceMinistries })
-    ).id;
+  const space = (cohort: string, by: TestMember, audienceMinistries: string[] = []) =>
+    newSpace(t, cohort, by, audienceMinistries);
 
   beforeAll(async () => {
     t = await startTestApp();

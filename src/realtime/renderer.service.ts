@@ -52,18 +52,14 @@ export class EventRenderer {
     }
   }
 
-  /** The rows a post event shows, the same for every reader. */
-  private postRows(event: RawEvent): Promise<PostRows | null> {
-    return this.threads.findWithPost(event.ref.threadId, event.ref.postId);
-  }
-
   private async renderFor(event: RawEvent, reader: AuthUser, shared: boolean): Promise<unknown> {
     switch (event.type) {
       case 'post.created':
       case 'post.updated':
       case 'post.hidden': {
         const key = `${event.topic}#${event.seq}`;
-        const rows = await (shared ? this.postRowsOfEvent.get(key, () => this.postRows(event)) : this.postRows(event));
+        const read = () => this.threads.findWithPost(event.ref.threadId, event.ref.postId);
+        const rows = await (shared ? this.postRowsOfEvent.get(key, read) : read());
         if (!rows) return null;
         // As `readable` would: the reader must be able to enter the thread's space.
         await this.threads.authorizeRead(reader, rows.thread);

@@ -193,6 +193,11 @@ function threadFromRow(row: ThreadPageRow): ThreadEntity {
   });
 }
 
+/** A raw row's reaction counts, as the API shows them. */
+function reactionCounts(row: Pick<PostPageRow, 'reactions'>): ReactionCountModel[] {
+  return row.reactions.map((r) => ({ reaction: r.reaction, count: r.count, reactedByMe: r.mine }));
+}
+
 /** The author columns of a raw row, as the relations the mappers read. */
 function authorOf(row: { ministry: string; country: string; display_name: string }) {
   return {
@@ -575,12 +580,7 @@ export class ThreadsService {
       rows,
       page.first,
       (row) => [row.created_at.toISOString(), row.id],
-      (row) =>
-        this.toPostModel(
-          postFromRow(row),
-          view,
-          row.reactions.map((r) => ({ reaction: r.reaction, count: r.count, reactedByMe: r.mine })),
-        ),
+      (row) => this.toPostModel(postFromRow(row), view, reactionCounts(row)),
     );
   }
 
@@ -627,7 +627,7 @@ export class ThreadsService {
     return {
       thread: threadFromRow(row),
       post: postFromRow(post),
-      reactions: post.reactions.map((r) => ({ reaction: r.reaction, count: r.count, reactedByMe: false })),
+      reactions: reactionCounts(post),
     };
   }
 

@@ -5,6 +5,7 @@ import { CohortRole, MembershipStatus } from '../../src/cohorts/cohort-role.js';
 import { CohortEntity } from '../../src/cohorts/cohort.entity.js';
 import { MembershipEntity } from '../../src/cohorts/membership.entity.js';
 import { hashPassword } from '../../src/common/crypto.js';
+import { SpaceEntity } from '../../src/spaces/space.entity.js';
 import type { TestApp } from './test-app.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -104,4 +105,17 @@ export function adminToken(t: TestApp): Promise<string> {
     adminTokens.set(t, token);
   }
   return token;
+}
+
+/** A space inserted directly, open to every role unless `audienceMinistries` narrows it. */
+export async function newSpace(
+  t: TestApp,
+  cohortId: string,
+  by: TestUser,
+  audienceMinistries: string[] = [],
+): Promise<string> {
+  const space = await t.dataSource
+    .getRepository(SpaceEntity)
+    .save({ cohortId, title: 'Space', purpose: 'p', createdById: by.id, audienceMinistries });
+  return space.id;
 }
