@@ -13,6 +13,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { CharterModule } from './charter/charter.module.js';
 import { CohortsModule } from './cohorts/cohorts.module.js';
 import { InsightsModule } from './insights/insights.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { ExpertiseModule } from './expertise/expertise.module.js';
 import { NeedsModule } from './needs/needs.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { ThreadsModule } from './threads/threads.module.js';
@@ -42,6 +44,8 @@ export const DOMAIN_MODULES = [
   SessionsModule,
   RealtimeModule,
   InsightsModule,
+  NotificationsModule,
+  ExpertiseModule,
   HealthModule,
 ];
 

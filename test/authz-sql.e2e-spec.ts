@@ -199,6 +199,11 @@ function actorArbitrary(pool: Pool): fc.Arbitrary<Actor> {
     vendorsShutOut: fc.boolean(),
     attribution: fc.constantFrom('NAMED' as const, 'CHATHAM_HOUSE' as const, 'ANONYMOUS' as const),
     revision: fc.constant({ charterVersion: 1, changedAt: '0' }),
+    // The stage gates writes after the rules, never what the rules (and so the SQL) allow.
+    cohort: fc.record({
+      status: fc.constantFrom('ACTIVE' as const, 'CONCLUDED' as const, 'ARCHIVED' as const),
+      alumniSpaceId: fc.option(poolIdOrNew(pool.rows.Space.map((space) => space.id)), { nil: null }),
+    }),
   });
   return fc.record({
     userId: fc.constantFrom(...pool.userIds),

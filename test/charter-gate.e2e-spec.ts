@@ -34,6 +34,9 @@ const NON_CONTENT = new Set([
   'invitations',
   'revokeInvitation',
   'auditLog',
+  // Its stage: concluding and archiving are the cohort's governance, like its member list.
+  'concludeCohort',
+  'archiveCohort',
   // The charter itself: one cannot be asked to accept what one cannot read or shape.
   'charter',
   'acceptCharter',
@@ -45,6 +48,8 @@ const NON_CONTENT = new Set([
   'normProposals',
   // Ending one's own calendar feed URL discloses nothing, and must work while the gate is shut.
   'revokeCalendarFeed',
+  // One's own notifications name a thread, need or session by id only; reading it is gated there.
+  'markNotificationsRead',
 ]);
 
 /** Fields of `Cohort` that are not content either; they are reached through `cohort(id)`. */
@@ -90,6 +95,10 @@ const KNOWN_CONTENT = [
   'setRecording',
   'recordSessionOutcome',
   'linkNeedToSession',
+  'expertiseDirectory',
+  'updateMyProfile',
+  'whoCouldHelp',
+  'askForHelp',
 ];
 
 const ACCEPT =
@@ -114,6 +123,8 @@ const CONTENT_TABLES = [
   'session_rsvps',
   'session_questions',
   'question_votes',
+  'member_profiles',
+  'notifications',
 ] as const;
 
 type IdKind =
@@ -166,6 +177,8 @@ const STRING_VALUES: Record<string, string> = {
   token: 'inv_unknown',
   timeZone: 'Africa/Nairobi',
   url: 'https://media.example/recording.mp4',
+  areas: 'procurement',
+  languages: 'en',
 };
 
 /**

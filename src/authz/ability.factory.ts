@@ -31,7 +31,10 @@ export type Action =
   /** Sessions: read the outcome summary and takeaways the facilitator records afterwards. */
   | 'readOutcome'
   /** Questions: mark answered (facilitators and the session's speakers). */
-  | 'answer';
+  | 'answer'
+  /** Cohorts: end the programme (guests leave, the alumni space opens), then archive it. */
+  | 'conclude'
+  | 'archive';
 
 type Subjects = SubjectType | { [K in SubjectType]: SubjectShapes[K] & ForcedSubject<K> }[SubjectType];
 
@@ -71,7 +74,7 @@ function defineCohortRules(can: Can, userId: string, membership: ActorMembership
   can('read', 'Charter', { cohortId });
   switch (membership.role) {
     case 'FACILITATOR':
-      can('invite', 'Cohort', { id: cohortId });
+      can(['invite', 'conclude', 'archive'], 'Cohort', { id: cohortId });
       can(['read', 'update', 'remove'], 'Membership', { cohortId });
       can(['read', 'revoke'], 'Invitation', { cohortId });
       can('read', 'AuditLog', { cohortId });
@@ -106,6 +109,7 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
       can(['create', 'read', 'update', 'moderate', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId });
       can(['answer', 'moderate'], 'Question', { cohortId });
       can('read', 'Insights', { cohortId });
+      can(['read', 'update'], 'Directory', { cohortId });
       break;
     case 'MEMBER':
       admitToAudience(can, membership, ['read', 'post']);
@@ -113,6 +117,7 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
       can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
       can(['read', 'create', 'support'], 'Need', { cohortId });
       can(['read', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId });
+      can(['read', 'update'], 'Directory', { cohortId });
       break;
     case 'SCHOLAR':
       can(['read', 'post'], 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });

@@ -48,6 +48,8 @@ export interface ThreadSubject {
 export interface PostSubject {
   id: string;
   cohortId: string;
+  /** The space of the post's thread. */
+  spaceId: string;
   authorUserId: string;
 }
 
@@ -69,6 +71,11 @@ export interface InsightsSubject {
   cohortId: string;
 }
 
+/** The cohort's expertise directory: profiles, search and "who could help". */
+export interface DirectorySubject {
+  cohortId: string;
+}
+
 export interface SubjectShapes {
   Cohort: CohortSubject;
   Membership: MembershipSubject;
@@ -83,6 +90,7 @@ export interface SubjectShapes {
   Session: SessionSubject;
   Question: QuestionSubject;
   Insights: InsightsSubject;
+  Directory: DirectorySubject;
 }
 
 export type SubjectType = keyof SubjectShapes;
@@ -119,6 +127,15 @@ export interface ActorMembership {
   observersAllowed: boolean;
   /** The charter in force shuts vendors out (vendorAccess NONE). */
   vendorsShutOut: boolean;
+  /** Where the cohort is in its life: what may still be written. */
+  cohort: CohortLifecycle;
+}
+
+/** A cohort's stage, which decides what may still be written in it (see `lifecycleRefusal`). */
+export interface CohortLifecycle {
+  status: 'ACTIVE' | 'CONCLUDED' | 'ARCHIVED';
+  /** The space opened at conclusion; the one place content may still be written while CONCLUDED. */
+  alumniSpaceId: string | null;
 }
 
 export interface CharterSubject {

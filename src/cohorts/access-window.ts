@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { GUEST_ROLES } from './cohort-role.js';
 
 /**
  * When a membership's access ends. A set `accessExpiresAt` always wins. Without one, a VENDOR, and
  * a SCHOLAR granted sessions but no space, keep access until their last granted session ends plus
  * the configured grace (a cancelled session counts only until it was cancelled); everyone else
- * keeps it until removed. One SQL expression serves the
+ * keeps it until removed. A guest's access (SCHOLAR, VENDOR, OBSERVER) ends at the latest when the
+ * cohort concludes. One SQL expression serves the
  * ability, the member list and invitations, so every path closes the window at the same moment.
  */
 @Injectable()
@@ -16,14 +18,16 @@ export class AccessWindow {
   /** The end of access of the membership row aliased `m`, or NULL for none. */
   endsAtSql(m: string): string {
     const grace = Math.trunc(this.config.expertAccessGraceSeconds);
-    return `(CASE
+    // least() ignores NULLs: the earlier of the membership's own end and the cohort's conclusion.
+    return `least((CASE
       WHEN ${m}.access_expires_at IS NOT NULL THEN ${m}.access_expires_at
       WHEN ${m}.role = 'VENDOR' OR (${m}.role = 'SCHOLAR' AND cardinality(${m}.granted_space_ids) = 0)
         THEN (SELECT max(CASE WHEN s.state = 'CANCELLED' THEN least(s.updated_at, s.ends_at) ELSE s.ends_at END)
               FROM sessions s
               WHERE s.cohort_id = ${m}.cohort_id AND s.id = ANY(${m}.granted_session_ids))
              + make_interval(secs => ${grace})
-    END)`;
+    END), (SELECT c.concluded_at FROM cohorts c
+            WHERE c.id = ${m}.cohort_id AND ${m}.role IN (${GUEST_ROLES.map((r) => `'${r}'`).join(', ')})))`;
   }
 
   /**

@@ -3,9 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
 import { Repository } from 'typeorm';
 import { type Action, type AppAbility, defineAbilityFor, isInForce } from '../authz/ability.factory.js';
-import type { ActorMembership, SubjectShapes, SubjectType } from '../authz/subjects.js';
+import { lifecycleRefusal } from '../authz/lifecycle.js';
+import type { ActorMembership, CohortLifecycle, SubjectShapes, SubjectType } from '../authz/subjects.js';
 import { Clock } from '../common/clock.js';
-import { charterNotAccepted, forbidden, notFound } from '../common/errors.js';
+import { charterNotAccepted, conflict, forbidden, notFound } from '../common/errors.js';
 import type { AuthUser } from '../common/request-context.js';
 import { AuditService } from '../insights/audit.service.js';
 import { AccessWindow } from './access-window.js';
@@ -20,7 +21,16 @@ import { MembershipEntity } from './membership.entity.js';
 type Subject = Parameters<AppAbility['can']>[1];
 
 /** Subjects that are cohort content, behind the charter gate. */
-const CONTENT_SUBJECTS: SubjectType[] = ['Space', 'Thread', 'Post', 'Need', 'Session', 'Question', 'Insights'];
+const CONTENT_SUBJECTS: SubjectType[] = [
+  'Space',
+  'Thread',
+  'Post',
+  'Need',
+  'Session',
+  'Question',
+  'Insights',
+  'Directory',
+];
 
 export function asSubject<K extends SubjectType>(type: K, object: SubjectShapes[K]): Subject {
   return subject(type, { ...object }) as unknown as Subject;
@@ -115,8 +125,40 @@ export class AccessService {
     // member accepts the charter in force, before (and whatever) the rules would answer.
     if (CONTENT_SUBJECTS.includes(type)) await this.requireCharterAccepted(user, cohortId);
     const readable = ability.can('read', readTarget);
-    if (readable && ability.can(action, target)) return ability;
+    if (readable && ability.can(action, target)) {
+      await this.requireOpenFor(user, action, type, object, cohortId);
+      return ability;
+    }
     return this.deny(user, action, type, object, cohortId, readable ? forbidden() : notFound());
+  }
+
+  /**
+   * A concluded cohort takes writes only in its alumni space and in its governance; an archived
+   * one takes none: CONFLICT naming the stage, after the rules have allowed the action.
+   */
+  private async requireOpenFor<K extends SubjectType>(
+    user: AuthUser,
+    action: Action,
+    type: K,
+    object: SubjectShapes[K],
+    cohortId: string,
+  ): Promise<void> {
+    const refusal = lifecycleRefusal(await this.lifecycleOf(user, cohortId), action, type, object);
+    if (refusal === 'COHORT_ARCHIVED') throw conflict('This cohort is archived and read-only', refusal);
+    if (refusal === 'COHORT_CONCLUDED') {
+      throw conflict('This cohort has concluded; members keep talking in its alumni space', refusal);
+    }
+  }
+
+  /** The cohort's stage, from the caller's membership row when there is one. */
+  async lifecycleOf(user: AuthUser, cohortId: string): Promise<CohortLifecycle> {
+    const own = (await this.load(user)).memberships.find((m) => m.cohortId === cohortId);
+    if (own) return own.cohort;
+    const [row] = await this.memberships.query<{ status: CohortLifecycle['status']; alumni_space_id: string | null }[]>(
+      'SELECT status, alumni_space_id FROM cohorts WHERE id = $1',
+      [cohortId],
+    );
+    return { status: row?.status ?? 'ACTIVE', alumniSpaceId: row?.alumni_space_id ?? null };
   }
 
   /** Refusals on an existing cohort object are audited, then thrown. */

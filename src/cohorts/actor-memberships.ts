@@ -1,6 +1,6 @@
 import { Attribution, Permission, VendorAccess } from '../charter/charter-policy.js';
 import type { AuthUser } from '../common/request-context.js';
-import type { ActorMembership, CohortRole } from '../authz/subjects.js';
+import type { ActorMembership, CohortLifecycle, CohortRole } from '../authz/subjects.js';
 
 /** A caller's membership with the charter in force in its cohort, as the ability reads it. */
 export interface ActorMembershipRow {
@@ -20,6 +20,8 @@ export interface ActorMembershipRow {
   changed_at: string;
   observers: Permission;
   vendor_access: VendorAccess;
+  cohort_status: CohortLifecycle['status'];
+  alumni_space_id: string | null;
 }
 
 /**
@@ -32,7 +34,7 @@ export function actorMembershipsSql(userIdSql: string, endsAtSql: (m: string) =>
                  m.granted_space_ids, m.granted_session_ids,
                  m.accepted_charter_version >= c.charter_version AS charter_accepted,
                  v.attribution, c.charter_version, extract(epoch FROM m.updated_at)::text AS changed_at,
-                 v.observers, v.vendor_access
+                 v.observers, v.vendor_access, c.status AS cohort_status, c.alumni_space_id
             FROM memberships m
             JOIN cohorts c ON c.id = m.cohort_id
             JOIN charter_versions v ON v.cohort_id = m.cohort_id AND v.version = c.charter_version
@@ -54,6 +56,7 @@ export function toActorMembership(row: ActorMembershipRow): ActorMembership {
     revision: { charterVersion: row.charter_version, changedAt: row.changed_at },
     observersAllowed: row.observers === Permission.ALLOWED,
     vendorsShutOut: row.vendor_access === VendorAccess.NONE,
+    cohort: { status: row.cohort_status, alumniSpaceId: row.alumni_space_id },
   };
 }
 

@@ -16,5 +16,8 @@ export enum MembershipStatus {
 /** Roles that see only what they were granted (spaces, sessions). */
 export const GRANTED_ROLES: readonly CohortRole[] = [CohortRole.SCHOLAR, CohortRole.VENDOR];
 
+/** Guests of a cohort: their access ends, on every path, when the cohort concludes. */
+export const GUEST_ROLES: readonly CohortRole[] = [CohortRole.SCHOLAR, CohortRole.VENDOR, CohortRole.OBSERVER];
+
 registerEnumType(CohortRole, { name: 'CohortRole' });
 registerEnumType(MembershipStatus, { name: 'MembershipStatus' });

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { AuditModule } from '../insights/audit.module.js';
 import { AccessWindow } from './access-window.js';
 import { AccessService } from './access.service.js';
+import { CohortLifecycleService } from './cohort-lifecycle.service.js';
 import { CohortEntity } from './cohort.entity.js';
 import { CohortsResolver } from './cohorts.resolver.js';
 import { CohortsService } from './cohorts.service.js';
@@ -20,6 +21,7 @@ import { MembershipsService } from './memberships.service.js';
     AccessWindow,
     AccessService,
     CohortsService,
+    CohortLifecycleService,
     MembershipsService,
     InvitationsService,
     CohortsResolver,

@@ -3,9 +3,11 @@ import { Authenticated, PlatformAdmin } from '../authz/policy.decorator.js';
 import { type Connection, PageArgs } from '../common/pagination.js';
 import { type AuthUser, CurrentUser } from '../common/request-context.js';
 import { MembershipStatus } from './cohort-role.js';
+import { CohortLifecycleService } from './cohort-lifecycle.service.js';
 import { CohortsService } from './cohorts.service.js';
 import {
   CohortModel,
+  ConcludeCohortInput,
   CreateCohortInput,
   MembershipConnection,
   MinistryModel,
@@ -16,12 +18,36 @@ import { MINISTRIES } from './ministries.js';
 
 @Resolver(() => CohortModel)
 export class CohortsResolver {
-  constructor(private readonly cohorts: CohortsService) {}
+  constructor(
+    private readonly cohorts: CohortsService,
+    private readonly lifecycle: CohortLifecycleService,
+  ) {}
 
   @PlatformAdmin()
   @Mutation(() => CohortModel)
   async createCohort(@CurrentUser() user: AuthUser, @Args('input') input: CreateCohortInput): Promise<CohortModel> {
     return toCohortModel(await this.cohorts.create(user, input));
+  }
+
+  @Authenticated()
+  @Mutation(() => CohortModel, {
+    description:
+      'FACILITATOR. Ends the programme: every guest (SCHOLAR, VENDOR, OBSERVER) loses access at once, the ' +
+      'alumni space opens, and a charter proposal on what the archive keeps is put to the vote.',
+  })
+  async concludeCohort(@CurrentUser() user: AuthUser, @Args('input') input: ConcludeCohortInput): Promise<CohortModel> {
+    return toCohortModel(await this.lifecycle.conclude(user, input.cohortId, input.archiveRetentionDays ?? null));
+  }
+
+  @Authenticated()
+  @Mutation(() => CohortModel, {
+    description: 'FACILITATOR. Makes a concluded cohort read-only, once the archive proposal is decided.',
+  })
+  async archiveCohort(
+    @CurrentUser() user: AuthUser,
+    @Args('cohortId', { type: () => ID }) cohortId: string,
+  ): Promise<CohortModel> {
+    return toCohortModel(await this.lifecycle.archive(user, cohortId));
   }
 
   @Authenticated()

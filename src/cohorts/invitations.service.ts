@@ -20,6 +20,7 @@ import { vendorsShutOut } from '../charter/charter-versions.js';
 import { AuditService } from '../insights/audit.service.js';
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { AccessService } from './access.service.js';
+import { refuseJoiningAfterConclusion } from './cohort-lifecycle.service.js';
 import { CohortsService } from './cohorts.service.js';
 import { CohortRole, GRANTED_ROLES, MembershipStatus } from './cohort-role.js';
 import {
@@ -83,6 +84,7 @@ export class InvitationsService {
     }
     const token = newSecret('inv');
     const invitation = await this.dataSource.transaction(async (manager) => {
+      await refuseJoiningAfterConclusion(manager, cohort.id, input.role);
       await this.validateGrants(manager, cohort.id, spaceIds, sessionIds);
       await this.refuseExistingMember(manager, cohort.id, email, now);
       if (await manager.existsBy(UserEntity, { email, platformRole: PlatformRole.ADMIN })) throw adminCannotJoin();
@@ -150,6 +152,13 @@ export class InvitationsService {
     const tokenHash = hashSecret(input.token);
     const now = this.clock.now();
     const result = await this.dataSource.transaction(async (manager) => {
+      // The cohort first, then the invitation: the order a conclusion takes them in.
+      const cohort = await manager.findOne(InvitationEntity, {
+        where: { tokenHash },
+        select: { cohortId: true, role: true },
+      });
+      if (!cohort) throw notFound('Invitation not found');
+      await refuseJoiningAfterConclusion(manager, cohort.cohortId, cohort.role);
       const invitation = await manager.findOne(InvitationEntity, {
         where: { tokenHash },
         lock: { mode: 'pessimistic_write' },

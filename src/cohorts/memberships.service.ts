@@ -1,3 +1,4 @@
+import { refuseJoiningAfterConclusion } from './cohort-lifecycle.service.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -27,6 +28,7 @@ export class MembershipsService {
   async changeRole(user: AuthUser, membershipId: string, role: CohortRole): Promise<MembershipModel> {
     return this.manage(user, membershipId, 'update', async (manager, membership) => {
       if (membership.role === role) return membership;
+      await refuseJoiningAfterConclusion(manager, membership.cohortId, role);
       if (role === CohortRole.VENDOR && (await vendorsShutOut(manager, membership.cohortId))) {
         throw badInput('role', 'the cohort charter admits no vendors (vendorAccess NONE)');
       }

@@ -47,6 +47,12 @@ function internal(error: unknown, requestId: unknown): GraphQLError {
 }
 
 /** Turns anything a resolver throws into a GraphQL error with one of the contract's codes. */
+/** SQLSTATEs raised by the cohort stage guard (migration CohortStageGuard). */
+const STAGE_REFUSALS: Record<string, { reason: string; message: string }> = {
+  CVARC: { reason: 'COHORT_ARCHIVED', message: 'This cohort is archived and read-only' },
+  CVCON: { reason: 'COHORT_CONCLUDED', message: 'This cohort has concluded; members keep talking in its alumni space' },
+};
+
 export function toGraphQLError(error: unknown, requestId?: unknown): GraphQLError {
   if (error instanceof AppError) {
     return new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } });
@@ -63,6 +69,11 @@ export function toGraphQLError(error: unknown, requestId?: unknown): GraphQLErro
     return new GraphQLError('A value in the request cannot be stored or compared', {
       extensions: { code: ErrorCode.BAD_USER_INPUT },
     });
+  }
+  const stage = sqlState ? STAGE_REFUSALS[sqlState] : undefined;
+  if (stage) {
+    // The database's stage guard caught a write that raced a conclusion or an archiving.
+    return new GraphQLError(stage.message, { extensions: { code: ErrorCode.CONFLICT, reason: stage.reason } });
   }
   if (sqlState === '23505') {
     // A concurrent write won a race the service checked for; report it as the conflict it is.

@@ -19,6 +19,8 @@ import { RealtimeEventEntity, RealtimeTopicEntity } from '../realtime/event.enti
 import { SpaceEntity } from '../spaces/space.entity.js';
 import { PostEntity, PostReactionEntity, PostRevisionEntity } from '../threads/post.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
+import { MemberProfileEntity } from '../expertise/profile.entity.js';
+import { NotificationEntity } from '../notifications/notification.entity.js';
 
 /** Every entity of Convene; migrations must describe exactly these. */
 export const ENTITIES = [
@@ -27,6 +29,8 @@ export const ENTITIES = [
   CohortEntity,
   MembershipEntity,
   InvitationEntity,
+  MemberProfileEntity,
+  NotificationEntity,
   AuditEntryEntity,
   SpaceEntity,
   ThreadEntity,

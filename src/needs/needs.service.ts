@@ -177,7 +177,8 @@ export class NeedsService {
     return this.view(await this.load(need.id), await this.viewer(user, need.cohortId));
   }
 
-  private async loadAuthorized(user: AuthUser, action: 'read' | 'support' | 'link', id: string): Promise<NeedEntity> {
+  /** A need the caller may act on: NOT_FOUND for those who may not read it, FORBIDDEN for the rest. */
+  async loadAuthorized(user: AuthUser, action: 'read' | 'support' | 'link', id: string): Promise<NeedEntity> {
     const need = isUuid(id) ? await this.load(id) : null;
     if (!need) throw notFound();
     await this.access.authorize(user, action, 'Need', { id: need.id, cohortId: need.cohortId }, need.cohortId);

@@ -32,7 +32,7 @@ const SWEEP_MS = 500;
 const TOKEN_CHECK_MS = 500;
 
 /** Events that can change who may read what in a cohort: every subscription there is checked again. */
-const ACCESS_EVENTS = new Set(['membership.updated', 'charter.ratified', 'session.updated']);
+const ACCESS_EVENTS = new Set(['membership.updated', 'charter.ratified', 'session.updated', 'cohort.updated']);
 
 /** Packets engine.io holds for a socket that it has not written yet. */
 const queuedPackets = (socket: Socket): number =>
@@ -405,7 +405,11 @@ export class RealtimeHub implements OnModuleDestroy {
             status: event.ref.status as 'ACTIVE' | 'REMOVED',
           }),
         );
+      case 'notification.created':
+        // A notification is for its recipient alone.
+        return user.id === event.ref.userId;
       case 'charter.ratified':
+      case 'cohort.updated':
       case 'post.created':
       case 'post.updated':
       case 'post.hidden':
@@ -422,6 +426,8 @@ export class RealtimeHub implements OnModuleDestroy {
    * whether it is their own.
    */
   private async viewKey(user: AuthUser, event: RawEvent): Promise<string> {
+    // A notification's payload is its recipient's alone: never shared with another reader.
+    if (event.type === 'notification.created') return `user:${user.id}`;
     const self = event.type === 'membership.updated';
     // Kept per account object and cohort: a socket's account object is replaced whenever its
     // rights are read again (a recheck, a new subscription), which starts a new cache.

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { CohortsModule } from '../cohorts/cohorts.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { ThreadsModule } from '../threads/threads.module.js';
 import { OutboxDispatcher } from './dispatcher.service.js';
@@ -14,7 +15,7 @@ import { EventRenderer } from './renderer.service.js';
 /** The event log every domain writes to, and the socket.io delivery of its events. */
 @Global()
 @Module({
-  imports: [AuthModule, CohortsModule, ThreadsModule, SessionsModule],
+  imports: [AuthModule, CohortsModule, ThreadsModule, SessionsModule, NotificationsModule],
   providers: [EventLog, OutboxDispatcher, OutboxSubscriber, EventPruner, EventRenderer, RealtimeHub, RealtimeGateway],
   exports: [EventLog, OutboxDispatcher],
 })

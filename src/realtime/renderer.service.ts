@@ -5,6 +5,7 @@ import { AccessService, asSubject } from '../cohorts/access.service.js';
 import { toMembershipModel } from '../cohorts/dto/membership.model.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
 import type { AuthUser } from '../common/request-context.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { QuestionsService } from '../sessions/questions.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { PostEntity } from '../threads/post.entity.js';
@@ -37,6 +38,7 @@ export class EventRenderer {
     private readonly sessions: SessionsService,
     private readonly questions: QuestionsService,
     private readonly access: AccessService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -92,6 +94,10 @@ export class EventRenderer {
       }
       case 'charter.ratified':
         return { cohortId: event.cohortId, version: Number(event.ref.version) };
+      case 'cohort.updated':
+        return { cohortId: event.cohortId, status: event.ref.status };
+      case 'notification.created':
+        return this.notifications.forRecipient(reader, event.ref.notificationId);
       case 'membership.updated': {
         const membership = await this.dataSource.manager.findOne(MembershipEntity, {
           where: { id: event.ref.membershipId, cohortId: event.cohortId },

@@ -33,7 +33,9 @@ export type EventType =
   | 'question.updated'
   | 'session.updated'
   | 'charter.ratified'
-  | 'membership.updated';
+  | 'membership.updated'
+  | 'cohort.updated'
+  | 'notification.created';
 
 /** An event as the outbox stores and the dispatcher fans out: what changed, not how it looks. */
 export interface RawEvent {

@@ -47,7 +47,12 @@ const threadShape = (thread: ThreadEntity) => ({
   authorUserId: thread.authorUserId,
 });
 
-const postShape = (post: PostEntity) => ({ id: post.id, cohortId: post.cohortId, authorUserId: post.authorUserId });
+const postShape = (post: PostEntity, thread: ThreadEntity) => ({
+  id: post.id,
+  cohortId: post.cohortId,
+  spaceId: thread.spaceId,
+  authorUserId: post.authorUserId,
+});
 
 interface PostPageRow {
   id: string;
@@ -282,7 +287,7 @@ export class ThreadsService {
 
   private async authorizePost(user: AuthUser, action: Action, post: PostEntity, thread: ThreadEntity): Promise<void> {
     const readVia = asSubject('Space', spaceShape(thread.space!));
-    await this.access.authorize(user, action, 'Post', postShape(post), post.cohortId, readVia);
+    await this.access.authorize(user, action, 'Post', postShape(post, thread), post.cohortId, readVia);
   }
 
   private async authorMembership(user: AuthUser, cohortId: string): Promise<string> {
@@ -425,6 +430,8 @@ export class ThreadsService {
     await this.authorizeThread(user, 'moderate', thread);
     const target = await this.spaces.getReadable(user, spaceId);
     if (target.cohortId !== thread.cohortId) throw notFound();
+    // Moderating the thread where it would land: after conclusion, only within the alumni space.
+    await this.authorizeThread(user, 'moderate', { ...thread, spaceId: target.id, space: target });
     await this.dataSource.transaction(async (manager) => {
       await manager.update(ThreadEntity, { id: thread.id }, { spaceId: target.id });
       await this.audit.record(manager, {
@@ -500,7 +507,12 @@ export class ThreadsService {
   /** Earlier versions of a post, for those who moderate it; nobody else sees any. */
   async revisions(user: AuthUser, post: PostModel): Promise<PostRevisionEntity[]> {
     const ability = await this.access.abilityFor(user);
-    if (!ability.can('moderate', asSubject('Post', { id: post.id, cohortId: post.cohortId, authorUserId: '' })))
+    if (
+      !ability.can(
+        'moderate',
+        asSubject('Post', { id: post.id, cohortId: post.cohortId, spaceId: '', authorUserId: '' }),
+      )
+    )
       return [];
     return this.dataSource.manager.find(PostRevisionEntity, {
       where: { postId: post.id },

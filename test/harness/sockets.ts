@@ -80,3 +80,21 @@ export async function eventually(done: () => boolean, ms = 5000): Promise<void> 
 export function settle(ms = 600): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Sockets a describe block opens, each closed after its test: `const sockets = openSockets(() => t)`,
+ * then `await sockets.connect(token)`.
+ */
+export function openSockets(app: () => TestApp): { connect(token: string | undefined): Promise<TestSocket> } {
+  const open: TestSocket[] = [];
+  afterEach(() => {
+    for (const socket of open.splice(0)) socket.close();
+  });
+  return {
+    async connect(token) {
+      const socket = await connectTo(app(), token);
+      open.push(socket);
+      return socket;
+    },
+  };
+}
