@@ -1,3 +1,4 @@
+import { Contributions1795673075549 } from './1795673075549-Contributions.js';
 import { ExpertiseDirectory1795672048594 } from './1795672048594-ExpertiseDirectory.js';
 import { CohortLifecycle1795671723542 } from './1795671723542-CohortLifecycle.js';
 import { RealtimeEvents1795649125281 } from './1795649125281-RealtimeEvents.js';
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [
   CohortLifecycle1795671723542,
   ExpertiseDirectory1795672048594,
   CohortStageGuard1795673000000,
+  Contributions1795673075549,
 ];

@@ -1,4 +1,5 @@
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { SessionEntity } from '../src/sessions/session.entity.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { ratifyPolicy } from './harness/charter.js';
 import { newCohort, newMember, newSpace, type TestMember } from './harness/factories.js';
@@ -299,7 +300,13 @@ describe('the expertise directory and who could help', () => {
       }
       // The expert is reached all the same.
       const { whoCouldHelp } = await t.ok<{ whoCouldHelp: Suggestion[] }>(WHO, { threadId: p.threadId }, p.asker.token);
-      await t.ok(ASK, { input: { threadId: p.threadId, suggestionIds: [whoCouldHelp[0].id] } }, p.asker.token);
+      expect(whoCouldHelp.every((s) => s.score === 0 && s.matchedAreas.length === 0 && !s.alreadyAsked)).toBe(true);
+      const asked = await t.ok<{ askForHelp: number }>(
+        ASK,
+        { input: { threadId: p.threadId, suggestionIds: whoCouldHelp.map((s) => s.id) } },
+        p.asker.token,
+      );
+      expect(asked.askForHelp).toBe(whoCouldHelp.length);
       const got = await t.ok<{ notifications: { edges: { node: { targetId: string } }[] } }>(
         NOTIFICATIONS,
         {},
@@ -315,6 +322,119 @@ describe('the expertise directory and who could help', () => {
       expect(await t.errorCode(WHO, { threadId: p.threadId }, p.stranger.token)).toBe('NOT_FOUND');
       const both = await t.gql(WHO, { threadId: p.threadId, needId: p.threadId }, p.asker.token);
       expect(both.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'needId' });
+    });
+  });
+
+  describe('named contributors', () => {
+    const INVITE = `mutation ($input: InviteContributorInput!) { inviteContributor(input: $input) {
+      id title contributor { displayName ministry country } } }`;
+    const SESSION_CONTRIBUTIONS = `query ($id: ID!) { session(id: $id) { contributions {
+      title contributor { displayName ministry country } } } }`;
+    const THREAD_CONTRIBUTIONS = `query ($id: ID!) { thread(id: $id) { contributions {
+      title contributor { displayName ministry country } } } }`;
+    type Contributions = { title: string; contributor: { displayName: string; ministry: string | null } | null }[];
+
+    async function withSession() {
+      const p = await programme();
+      const session = await t.dataSource.getRepository(SessionEntity).save({
+        cohortId: p.cohortId,
+        title: 'Procurement clinic',
+        abstract: 'Lessons',
+        startsAt: new Date(Date.now() + 86_400_000),
+        endsAt: new Date(Date.now() + 90_000_000),
+        createdById: p.facilitator.id,
+      });
+      await t.dataSource
+        .getRepository(MembershipEntity)
+        .update({ id: p.scholar.membershipId }, { grantedSessionIds: [session.id] });
+      await t.dataSource
+        .getRepository(MembershipEntity)
+        .update({ id: p.vendor.membershipId }, { grantedSessionIds: [session.id] });
+      return { ...p, sessionId: session.id };
+    }
+
+    it('brings a member into a session segment, notifies them, and shows them as the charter allows', async () => {
+      const p = await withSession();
+      const made = await t.ok<{ inviteContributor: { title: string; contributor: { displayName: string } } }>(
+        INVITE,
+        { input: { membershipId: p.procurer.membershipId, sessionId: p.sessionId, title: 'Our framework agreement' } },
+        p.facilitator.token,
+      );
+      expect(made.inviteContributor.contributor.displayName).toBe(p.procurer.displayName);
+      const got = await t.ok<{ notifications: { edges: { node: { kind: string; targetId: string } }[] } }>(
+        NOTIFICATIONS,
+        {},
+        p.procurer.token,
+      );
+      expect(got.notifications.edges.map((e) => e.node)).toEqual([
+        expect.objectContaining({ kind: 'CONTRIBUTION_INVITED', targetId: p.sessionId }),
+      ]);
+      const seenBy = async (who: TestMember) =>
+        (
+          await t.ok<{ session: { contributions: Contributions } }>(
+            SESSION_CONTRIBUTIONS,
+            { id: p.sessionId },
+            who.token,
+          )
+        ).session.contributions;
+      // CHATHAM_HOUSE: members see who; a scholar sees the segment, not the person; vendors see no outcome.
+      expect(await seenBy(p.teacher)).toEqual([
+        {
+          title: 'Our framework agreement',
+          contributor: { displayName: p.procurer.displayName, ministry: 'finance', country: 'GH' },
+        },
+      ]);
+      expect(await seenBy(p.scholar)).toEqual([{ title: 'Our framework agreement', contributor: null }]);
+      expect(await seenBy(p.vendor)).toEqual([]);
+      // ANONYMOUS: nobody but facilitators learns who.
+      await ratifyPolicy(t, p.cohortId, p.facilitator, [p.asker, p.procurer, p.teacher], { attribution: 'ANONYMOUS' }, [
+        p.wordsOnly,
+        p.scholar,
+      ]);
+      const anonymous = await t.gql(SESSION_CONTRIBUTIONS, { id: p.sessionId }, p.teacher.token);
+      expect(JSON.stringify(anonymous)).not.toContain(p.procurer.displayName);
+      expect((anonymous.data as { session: { contributions: Contributions } }).session.contributions).toEqual([
+        {
+          title: 'Our framework agreement',
+          contributor: { displayName: 'A contributor', ministry: null, country: null },
+        },
+      ]);
+      expect((await seenBy(p.facilitator))[0].contributor?.displayName).toBe(p.procurer.displayName);
+    });
+
+    it('brings a member into a thread only if they can read it, and only by a facilitator', async () => {
+      const p = await withSession();
+      const made = await t.gql(
+        INVITE,
+        { input: { membershipId: p.teacher.membershipId, threadId: p.threadId, title: 'Maintenance budgets' } },
+        p.facilitator.token,
+      );
+      expect(made.errors).toBeUndefined();
+      const listed = await t.ok<{ thread: { contributions: Contributions } }>(
+        THREAD_CONTRIBUTIONS,
+        { id: p.threadId },
+        p.asker.token,
+      );
+      expect(listed.thread.contributions.map((c) => c.title)).toEqual(['Maintenance budgets']);
+      const byMember = await t.gql(
+        INVITE,
+        { input: { membershipId: p.procurer.membershipId, threadId: p.threadId, title: 'x' } },
+        p.asker.token,
+      );
+      expect(byMember.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      for (const outsider of [p.stranger, p.vendor, p.scholar]) {
+        const refused = await t.gql(
+          INVITE,
+          { input: { membershipId: outsider.membershipId, threadId: p.threadId, title: 'x' } },
+          p.facilitator.token,
+        );
+        expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'membershipId' });
+      }
+      const [{ count }] = await t.dataSource.query<{ count: number }[]>(
+        'SELECT count(*)::int AS count FROM contributions WHERE thread_id = $1',
+        [p.threadId],
+      );
+      expect(count).toBe(1);
     });
   });
 });

@@ -20,6 +20,7 @@ import { SpaceEntity } from '../spaces/space.entity.js';
 import { PostEntity, PostReactionEntity, PostRevisionEntity } from '../threads/post.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
 import { MemberProfileEntity } from '../expertise/profile.entity.js';
+import { ContributionEntity } from '../expertise/contribution.entity.js';
 import { NotificationEntity } from '../notifications/notification.entity.js';
 
 /** Every entity of Convene; migrations must describe exactly these. */
@@ -31,6 +32,7 @@ export const ENTITIES = [
   InvitationEntity,
   MemberProfileEntity,
   NotificationEntity,
+  ContributionEntity,
   AuditEntryEntity,
   SpaceEntity,
   ThreadEntity,

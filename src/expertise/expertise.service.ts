@@ -29,13 +29,25 @@ import type {
 import { areasIn, EXPERTISE_AREAS, wordsOf } from './expertise-areas.js';
 import { MemberProfileEntity } from './profile.entity.js';
 
-/** Roles listed in the directory and suggested as helpers: the cohort's full members. */
-const LISTED_ROLES = [CohortRole.FACILITATOR, CohortRole.MEMBER];
 /** How many candidates `askForHelp` recomputes to recognise a suggestion id. */
 const CANDIDATES = 50;
 /** Words of a thread shorter than this carry little meaning for matching ("the", "and", "we"). */
 const MIN_WORD = 4;
 const MAX_QUERY_WORDS = 64;
+
+/**
+ * Whether the full member `m` may enter the space `spaceId` (a SQL placeholder): facilitators
+ * enter every space, members those whose audience of roles and ministries admits them.
+ */
+export function entersSpaceSql(m: string, spaceId: string): string {
+  return `EXISTS (SELECT 1 FROM spaces s WHERE s.id = ${spaceId} AND s.cohort_id = ${m}.cohort_id
+            AND (${m}.role = 'FACILITATOR' OR (
+                 (cardinality(s.audience_roles) = 0 OR ${m}.role = ANY(s.audience_roles))
+             AND (cardinality(s.audience_ministries) = 0 OR ${m}.ministry = ANY(s.audience_ministries)))))`;
+}
+
+/** Roles that can be brought in as helpers or named contributors. */
+export const FULL_MEMBER_ROLES = [CohortRole.FACILITATOR, CohortRole.MEMBER];
 
 const areaModels = (codes: string[]): ExpertiseAreaModel[] =>
   EXPERTISE_AREAS.filter((area) => codes.includes(area.code)).map(({ code, name }) => ({ code, name }));
@@ -133,7 +145,7 @@ export class ExpertiseService {
       .innerJoinAndSelect('m.user', 'u')
       .leftJoinAndMapOne('m.profile', MemberProfileEntity, 'p', 'p.membership_id = m.id')
       .where('m.cohort_id = :cohortId', { cohortId })
-      .andWhere('m.role IN (:...listed)', { listed: LISTED_ROLES })
+      .andWhere('m.role IN (:...listed)', { listed: FULL_MEMBER_ROLES })
       .andWhere(this.window.inForceSql('m'), { windowNow: this.clock.now() })
       .andWhere(allowed.sql, allowed.params);
     if (filter.membershipId) query.andWhere('m.id = :membershipId', { membershipId: filter.membershipId });
@@ -187,23 +199,27 @@ export class ExpertiseService {
           relations: { user: true },
         })
       : [];
-    const asked = await this.alreadyAsked(about, candidates);
+    const asked = named ? await this.alreadyAsked(about, candidates) : new Set<string>();
     const key = await this.suggestionKey(about.cohortId);
-    return candidates.map((candidate) => {
+    const suggestions = candidates.map((candidate) => {
       const row = rows.find((r) => r.id === candidate.membershipId);
       return {
         id: this.suggestionId(key, asker.id, about, candidate.membershipId),
         member: named && row ? toMembershipModel(row, ability) : null,
-        matchedAreas: areaModels(candidate.matched),
-        score: Math.round(candidate.score * 1000) / 1000,
+        // Under ANONYMOUS nothing that the directory could match back to a person: no areas, no
+        // score, no "already asked" (by anyone), and an order of the asker's own ids, not of people.
+        matchedAreas: named ? areaModels(candidate.matched) : [],
+        score: named ? Math.round(candidate.score * 1000) / 1000 : 0,
         alreadyAsked: asked.has(candidate.membershipId),
       };
     });
+    return named ? suggestions : suggestions.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   /**
    * Asks the members behind the given suggestions for help: each gets a notification pointing at
-   * the thread or need, which never says who asked. Returns how many were newly asked.
+   * the thread or need, which never says who asked. Returns how many were newly asked (under
+   * ANONYMOUS, how many this call asked: "newly" would reveal that someone else had).
    */
   async askForHelp(
     user: AuthUser,
@@ -228,6 +244,7 @@ export class ExpertiseService {
     if (chosen.some((c) => !c)) {
       throw badInput('suggestionIds', 'names a suggestion that whoCouldHelp does not offer you for this');
     }
+    const named = asker.attribution !== 'ANONYMOUS';
     return this.dataSource.transaction(async (manager) => {
       const created = await this.notifications.notify(
         manager,
@@ -246,10 +263,11 @@ export class ExpertiseService {
         action: 'help.requested',
         subjectType: about.kind === NotificationTarget.THREAD ? 'Thread' : 'Need',
         subjectId: about.id,
-        // How many, never whom: the log is read by facilitators, who must not learn it under ANONYMOUS.
-        details: { asked: created },
+        // Who asked and how many, never whom.
+        details: { asked: chosen.length },
       });
-      return created;
+      // Under ANONYMOUS, "how many were new" would tell the asker that someone else asked them.
+      return named ? created : chosen.length;
     });
   }
 
@@ -308,14 +326,10 @@ export class ExpertiseService {
         WHERE p.cohort_id = $1 AND m.cohort_id = $1 AND m.user_id <> $2
           AND m.role = ANY($5::cohort_role[])
           AND ${this.window.inForceSql('m', '$6')}
-          AND ($7::uuid IS NULL OR EXISTS (
-                SELECT 1 FROM spaces s WHERE s.id = $7 AND s.cohort_id = $1
-                   AND (m.role = 'FACILITATOR' OR (
-                        (cardinality(s.audience_roles) = 0 OR m.role = ANY(s.audience_roles))
-                    AND (cardinality(s.audience_ministries) = 0 OR m.ministry = ANY(s.audience_ministries))))))
+          AND ($7::uuid IS NULL OR ${entersSpaceSql('m', '$7')})
           AND (p.areas && $3::text[]
                OR ($4::text IS NOT NULL AND to_tsvector('simple', p.search_document) @@ to_tsquery('simple', $4)))`,
-      [about.cohortId, user.id, areas, tsquery, LISTED_ROLES, this.clock.now(), about.spaceId],
+      [about.cohortId, user.id, areas, tsquery, FULL_MEMBER_ROLES, this.clock.now(), about.spaceId],
     );
     return rows
       .map((row) => ({

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { ConnectionType, PageArgs } from '../../common/pagination.js';
 import { MembershipModel } from '../../cohorts/dto/membership.model.js';
+import { AuthorModel } from '../../threads/dto/author.model.js';
 import { EXPERTISE_AREA_CODES } from '../expertise-areas.js';
 
 const trimAll = ({ value }: { value: unknown }): unknown =>
@@ -119,7 +120,8 @@ export class DirectoryArgs extends PageArgs {
 @ObjectType('HelpSuggestion', {
   description:
     'A member whose profile matches a thread or a need. Under the ANONYMOUS attribution rule it names nobody: ' +
-    '`member` is null, and `askForHelp` reaches them without telling the asker who they are.',
+    '`member` is null, `matchedAreas` empty, `score` 0 and `alreadyAsked` false, in no meaningful order; ' +
+    '`askForHelp` reaches them without telling the asker who they are.',
 })
 export class HelpSuggestionModel {
   @Field(() => ID, { description: 'Opaque; good for `askForHelp` by this caller, about this thread or need.' })
@@ -175,4 +177,45 @@ export class AskForHelpInput {
   @IsString({ each: true })
   @MaxLength(64, { each: true })
   suggestionIds!: string[];
+}
+
+@ObjectType('Contribution', {
+  description: 'A named contributor to a session segment or a thread, attributed as the charter allows this reader.',
+})
+export class ContributionModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  title!: string;
+
+  @Field(() => AuthorModel, { nullable: true, description: 'Null where the attribution rule hides who it is.' })
+  contributor!: AuthorModel | null;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@InputType()
+export class InviteContributorInput {
+  @Field(() => ID)
+  @IsUUID('all', { message: 'must be a membership id' })
+  membershipId!: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a session id' })
+  sessionId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a thread id' })
+  threadId?: string | null;
+
+  @Field({ description: 'The segment (for a session) or what they are asked to bring (for a thread).' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'must not be empty' })
+  @MaxLength(200)
+  title!: string;
 }
