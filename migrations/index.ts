@@ -1,3 +1,4 @@
+import { BreakoutGroups1795673516857 } from './1795673516857-BreakoutGroups.js';
 import { Contributions1795673075549 } from './1795673075549-Contributions.js';
 import { ExpertiseDirectory1795672048594 } from './1795672048594-ExpertiseDirectory.js';
 import { CohortLifecycle1795671723542 } from './1795671723542-CohortLifecycle.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: Function[] = [
   ExpertiseDirectory1795672048594,
   CohortStageGuard1795673000000,
   Contributions1795673075549,
+  BreakoutGroups1795673516857,
 ];

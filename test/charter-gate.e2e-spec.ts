@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { CohortEntity } from '../src/cohorts/cohort.entity.js';
+import { BreakoutGroupEntity } from '../src/sessions/breakout.entity.js';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { AuditEntryEntity } from '../src/insights/audit-entry.entity.js';
 import { newCohort, newMember, type TestMember } from './harness/factories.js';
@@ -99,6 +100,13 @@ const KNOWN_CONTENT = [
   'updateMyProfile',
   'whoCouldHelp',
   'askForHelp',
+  'inviteContributor',
+  'assignBreakouts',
+  'createBreakouts',
+  'moveToBreakout',
+  'addBreakoutNote',
+  'reportBack',
+  'breakoutGroup',
 ];
 
 const ACCEPT =
@@ -125,14 +133,28 @@ const CONTENT_TABLES = [
   'question_votes',
   'member_profiles',
   'notifications',
+  'contributions',
+  'breakout_groups',
+  'breakout_members',
+  'breakout_notes',
 ] as const;
 
 type IdKind =
-  'cohort' | 'space' | 'thread' | 'post' | 'need' | 'session' | 'question' | 'membership' | 'invitation' | 'proposal';
+  | 'cohort'
+  | 'space'
+  | 'thread'
+  | 'post'
+  | 'need'
+  | 'session'
+  | 'question'
+  | 'breakout'
+  | 'membership'
+  | 'invitation'
+  | 'proposal';
 type Ids = Record<IdKind, string>;
 
 /** The kinds of object an ID argument is also tried with: everything that is cohort content. */
-const CONTENT_KINDS: IdKind[] = ['cohort', 'space', 'thread', 'post', 'need', 'session', 'question'];
+const CONTENT_KINDS: IdKind[] = ['cohort', 'space', 'thread', 'post', 'need', 'session', 'question', 'breakout'];
 
 /** Which object an ID slot names, by its name. */
 const SLOT_KINDS: Record<string, IdKind> = {
@@ -149,6 +171,7 @@ const SLOT_KINDS: Record<string, IdKind> = {
   sessionId: 'session',
   sessionIds: 'session',
   questionId: 'question',
+  groupId: 'breakout',
   membershipId: 'membership',
   expertMembershipIds: 'membership',
   proposalId: 'proposal',
@@ -164,6 +187,7 @@ const TYPE_KINDS: Record<string, IdKind> = {
   Need: 'need',
   Session: 'session',
   Question: 'question',
+  BreakoutGroup: 'breakout',
   Membership: 'membership',
   Invitation: 'invitation',
   NormProposal: 'proposal',
@@ -396,6 +420,12 @@ describe('the charter gate on cohort content', () => {
     const proposal = (
       await ok<{ proposeNorm: { id: string } }>(PROPOSE, { cohortId, title: 'Cameras off', text: 'By default.' })
     ).proposeNorm.id;
+    // A breakout group is made in a LIVE session; the gate is about reading and writing it.
+    const breakout = (
+      await t.dataSource
+        .getRepository(BreakoutGroupEntity)
+        .save({ cohortId, sessionId: session, name: 'Group 1', position: 0 })
+    ).id;
     return {
       cohort: cohortId,
       space,
@@ -404,6 +434,7 @@ describe('the charter gate on cohort content', () => {
       need,
       session,
       question,
+      breakout,
       membership: bystander.membershipId,
       invitation,
       proposal,

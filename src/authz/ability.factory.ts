@@ -110,6 +110,7 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
       can(['answer', 'moderate'], 'Question', { cohortId });
       can('read', 'Insights', { cohortId });
       can(['read', 'update'], 'Directory', { cohortId });
+      can(['read', 'post', 'moderate'], 'Breakout', { cohortId });
       break;
     case 'MEMBER':
       admitToAudience(can, membership, ['read', 'post']);
@@ -118,12 +119,19 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
       can(['read', 'create', 'support'], 'Need', { cohortId });
       can(['read', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId });
       can(['read', 'update'], 'Directory', { cohortId });
+      // A breakout group is for those placed in it (and the facilitators).
+      can(['read', 'post'], 'Breakout', { cohortId, memberIds: membership.id });
       break;
     case 'SCHOLAR':
       can(['read', 'post'], 'Space', { cohortId, id: { $in: membership.grantedSpaceIds } });
       can(['edit', 'delete'], 'Post', { cohortId, authorUserId: userId });
       can(['read', 'rsvp', 'ask', 'readOutcome'], 'Session', { cohortId, id: { $in: membership.grantedSessionIds } });
       can('answer', 'Question', { cohortId, sessionExpertMembershipIds: membership.id });
+      can(['read', 'post'], 'Breakout', {
+        cohortId,
+        memberIds: membership.id,
+        sessionId: { $in: membership.grantedSessionIds },
+      });
       break;
     case 'OBSERVER':
       // Observers read, never write, and only while the charter admits observers.
@@ -131,6 +139,7 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
         admitToAudience(can, membership, ['read']);
         can('read', 'Need', { cohortId });
         can(['read', 'rsvp', 'readOutcome'], 'Session', { cohortId });
+        can('read', 'Breakout', { cohortId, memberIds: membership.id });
       }
       break;
     case 'VENDOR':
@@ -139,6 +148,12 @@ function defineContentRules(can: Can, userId: string, membership: ActorMembershi
       if (!membership.vendorsShutOut) {
         can(['read', 'rsvp'], 'Session', { cohortId, id: { $in: membership.grantedSessionIds } });
         can('answer', 'Question', { cohortId, sessionExpertMembershipIds: membership.id });
+        // Only a group the facilitator placed it in, of a session it was granted.
+        can(['read', 'post'], 'Breakout', {
+          cohortId,
+          memberIds: membership.id,
+          sessionId: { $in: membership.grantedSessionIds },
+        });
       }
       break;
   }

@@ -71,6 +71,15 @@ export interface InsightsSubject {
   cohortId: string;
 }
 
+/** A breakout group of a live session: its notes, members and report-back. */
+export interface BreakoutSubject {
+  id: string;
+  cohortId: string;
+  sessionId: string;
+  /** The memberships placed in the group. */
+  memberIds: string[];
+}
+
 /** The cohort's expertise directory: profiles, search and "who could help". */
 export interface DirectorySubject {
   cohortId: string;
@@ -91,6 +100,7 @@ export interface SubjectShapes {
   Question: QuestionSubject;
   Insights: InsightsSubject;
   Directory: DirectorySubject;
+  Breakout: BreakoutSubject;
 }
 
 export type SubjectType = keyof SubjectShapes;

@@ -30,6 +30,7 @@ const CONTENT_SUBJECTS: SubjectType[] = [
   'Question',
   'Insights',
   'Directory',
+  'Breakout',
 ];
 
 export function asSubject<K extends SubjectType>(type: K, object: SubjectShapes[K]): Subject {

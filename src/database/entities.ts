@@ -13,6 +13,7 @@ import { MembershipEntity } from '../cohorts/membership.entity.js';
 import { AuditEntryEntity } from '../insights/audit-entry.entity.js';
 import { NeedEntity, NeedSupportEntity } from '../needs/need.entity.js';
 import { CalendarFeedEntity } from '../sessions/calendar-feed.entity.js';
+import { BreakoutGroupEntity, BreakoutMemberEntity, BreakoutNoteEntity } from '../sessions/breakout.entity.js';
 import { QuestionEntity, QuestionVoteEntity } from '../sessions/question.entity.js';
 import { SessionEntity, SessionRsvpEntity } from '../sessions/session.entity.js';
 import { RealtimeEventEntity, RealtimeTopicEntity } from '../realtime/event.entity.js';
@@ -33,6 +34,9 @@ export const ENTITIES = [
   MemberProfileEntity,
   NotificationEntity,
   ContributionEntity,
+  BreakoutGroupEntity,
+  BreakoutMemberEntity,
+  BreakoutNoteEntity,
   AuditEntryEntity,
   SpaceEntity,
   ThreadEntity,

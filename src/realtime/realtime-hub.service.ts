@@ -9,6 +9,7 @@ import { Clock } from '../common/clock.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import type { ActorMembership } from '../authz/subjects.js';
 import type { AuthUser } from '../common/request-context.js';
+import { BreakoutsService } from '../sessions/breakouts.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ThreadsService } from '../threads/threads.service.js';
 import { EventRenderer } from './renderer.service.js';
@@ -97,6 +98,7 @@ export class RealtimeHub implements OnModuleDestroy {
     private readonly cohorts: CohortsService,
     private readonly threads: ThreadsService,
     private readonly sessions: SessionsService,
+    private readonly breakouts: BreakoutsService,
     private readonly renderer: EventRenderer,
     private readonly clock: Clock,
   ) {
@@ -246,7 +248,8 @@ export class RealtimeHub implements OnModuleDestroy {
     // A change of who may read what is applied to every subscription it touches before the
     // event itself goes out, so nobody receives it under the rights they just lost.
     if (ACCESS_EVENTS.has(event.type)) await this.recheckCohort(event.cohortId);
-    if (event.type === 'thread.updated') await this.recheckTopic(event.topic);
+    // A move changes who may follow the thread; a group's change, who is in it.
+    if (event.type === 'thread.updated' || event.type === 'breakout.updated') await this.recheckTopic(event.topic);
     const listeners = [...(this.byTopic.get(event.topic) ?? [])];
     if (listeners.length === 0) return;
     // Each recipient's standing in the cohort, read fresh for this event in one query: a member
@@ -408,6 +411,8 @@ export class RealtimeHub implements OnModuleDestroy {
       case 'notification.created':
         // A notification is for its recipient alone.
         return user.id === event.ref.userId;
+      case 'breakout.updated':
+      case 'breakout.note':
       case 'charter.ratified':
       case 'cohort.updated':
       case 'post.created':
@@ -426,8 +431,9 @@ export class RealtimeHub implements OnModuleDestroy {
    * whether it is their own.
    */
   private async viewKey(user: AuthUser, event: RawEvent): Promise<string> {
-    // A notification's payload is its recipient's alone: never shared with another reader.
-    if (event.type === 'notification.created') return `user:${user.id}`;
+    // A notification's payload is its recipient's alone, and what a breakout group shows depends on
+    // whether the reader is in it: never shared with another reader.
+    if (event.type === 'notification.created' || event.type.startsWith('breakout.')) return `user:${user.id}`;
     const self = event.type === 'membership.updated';
     // Kept per account object and cohort: a socket's account object is replaced whenever its
     // rights are read again (a recheck, a new subscription), which starts a new cache.
@@ -467,6 +473,8 @@ export class RealtimeHub implements OnModuleDestroy {
         return (await this.threads.readable(user, topic.id)).cohortId;
       case 'session':
         return (await this.sessions.loadAuthorized(user, 'read', topic.id)).cohortId;
+      case 'breakout':
+        return (await this.breakouts.loadGroup(user, 'read', topic.id)).group.cohortId;
     }
   }
 

@@ -6,6 +6,7 @@ import { toMembershipModel } from '../cohorts/dto/membership.model.js';
 import { MembershipEntity } from '../cohorts/membership.entity.js';
 import type { AuthUser } from '../common/request-context.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { BreakoutsService } from '../sessions/breakouts.service.js';
 import { QuestionsService } from '../sessions/questions.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { PostEntity } from '../threads/post.entity.js';
@@ -39,6 +40,7 @@ export class EventRenderer {
     private readonly questions: QuestionsService,
     private readonly access: AccessService,
     private readonly notifications: NotificationsService,
+    private readonly breakouts: BreakoutsService,
   ) {}
 
   /**
@@ -98,6 +100,13 @@ export class EventRenderer {
         return { cohortId: event.cohortId, status: event.ref.status };
       case 'notification.created':
         return this.notifications.forRecipient(reader, event.ref.notificationId);
+      case 'breakout.updated':
+        // On the group's topic its readers get the whole group; on the session's, the plenary's view.
+        return event.topic.startsWith('breakout:')
+          ? this.breakouts.group(reader, event.ref.groupId)
+          : this.breakouts.summary(reader, event.ref.groupId);
+      case 'breakout.note':
+        return this.breakouts.note(reader, event.ref.noteId);
       case 'membership.updated': {
         const membership = await this.dataSource.manager.findOne(MembershipEntity, {
           where: { id: event.ref.membershipId, cohortId: event.cohortId },

@@ -1,6 +1,6 @@
 import { isUuid } from '../common/ids.js';
 
-export type TopicKind = 'cohort' | 'thread' | 'session';
+export type TopicKind = 'cohort' | 'thread' | 'session' | 'breakout';
 
 export interface Topic {
   kind: TopicKind;
@@ -8,14 +8,14 @@ export interface Topic {
   name: string;
 }
 
-const KINDS: readonly TopicKind[] = ['cohort', 'thread', 'session'];
+const KINDS: readonly TopicKind[] = ['cohort', 'thread', 'session', 'breakout'];
 
 export const topicName = (kind: TopicKind, id: string): string => `${kind}:${id}`;
 
 /** Ids as Convene writes them: lower-case UUIDs, so a topic has exactly one name. */
 const CANONICAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** `cohort:<id>`, `thread:<id>` or `session:<id>` with a lower-case id; anything else is not a topic. */
+/** `cohort:<id>`, `thread:<id>`, `session:<id>` or `breakout:<id>` with a lower-case id; anything else is not a topic. */
 export function parseTopic(value: unknown): Topic | null {
   if (typeof value !== 'string' || value.length > 60) return null;
   const [kind, id, ...rest] = value.split(':');
@@ -35,7 +35,9 @@ export type EventType =
   | 'charter.ratified'
   | 'membership.updated'
   | 'cohort.updated'
-  | 'notification.created';
+  | 'notification.created'
+  | 'breakout.updated'
+  | 'breakout.note';
 
 /** An event as the outbox stores and the dispatcher fans out: what changed, not how it looks. */
 export interface RawEvent {

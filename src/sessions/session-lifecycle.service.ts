@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Permission } from '../charter/charter-policy.js';
 import { CharterPolicyService } from '../charter/charter-policy.service.js';
 import { AccessService } from '../cohorts/access.service.js';
+import { Clock } from '../common/clock.js';
 import { conflict, forbidden, notFound } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
 import type { AuthUser } from '../common/request-context.js';
@@ -11,6 +12,7 @@ import { AuditService } from '../insights/audit.service.js';
 import { EventLog, sessionEvent } from '../realtime/event-log.service.js';
 import { NeedEntity, NeedStatus } from '../needs/need.entity.js';
 import type { RecordSessionOutcomeInput, RsvpInput, RsvpModel, SessionModel } from './dto/session.model.js';
+import { closeBreakouts } from './breakouts.service.js';
 import { RsvpStatus, SessionEntity, SessionRsvpEntity, SessionState } from './session.entity.js';
 import { linkNeed, SessionsService } from './sessions.service.js';
 
@@ -32,6 +34,7 @@ export class SessionLifecycleService {
     private readonly policy: CharterPolicyService,
     private readonly audit: AuditService,
     private readonly events: EventLog,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -113,6 +116,9 @@ export class SessionLifecycleService {
           { cohortId: session.cohortId, linkedSessionId: session.id, status: NeedStatus.SCHEDULED },
           { status: NeedStatus.ADDRESSED },
         );
+      }
+      if (state === SessionState.ENDED || state === SessionState.CANCELLED) {
+        await closeBreakouts(this.events, manager, session, this.clock.now());
       }
       if (state === SessionState.CANCELLED) {
         await manager.update(

@@ -4,6 +4,9 @@ import { CharterModule } from '../charter/charter.module.js';
 import { CohortsModule } from '../cohorts/cohorts.module.js';
 import { AuditModule } from '../insights/audit.module.js';
 import { NeedsModule } from '../needs/needs.module.js';
+import { BreakoutGroupEntity, BreakoutMemberEntity, BreakoutNoteEntity } from './breakout.entity.js';
+import { BreakoutsResolver, SessionBreakoutsResolver } from './breakouts.resolver.js';
+import { BreakoutsService } from './breakouts.service.js';
 import { CalendarFeedEntity } from './calendar-feed.entity.js';
 import { CalendarController } from './calendar.controller.js';
 import { CalendarResolver } from './calendar.resolver.js';
@@ -24,6 +27,9 @@ import { SessionsService } from './sessions.service.js';
       QuestionEntity,
       QuestionVoteEntity,
       CalendarFeedEntity,
+      BreakoutGroupEntity,
+      BreakoutMemberEntity,
+      BreakoutNoteEntity,
     ]),
     CohortsModule,
     CharterModule,
@@ -38,8 +44,11 @@ import { SessionsService } from './sessions.service.js';
     QuestionsResolver,
     CalendarService,
     CalendarResolver,
+    BreakoutsService,
+    BreakoutsResolver,
+    SessionBreakoutsResolver,
   ],
   controllers: [CalendarController],
-  exports: [SessionsService, QuestionsService],
+  exports: [SessionsService, QuestionsService, BreakoutsService],
 })
 export class SessionsModule {}
