@@ -294,6 +294,24 @@ const BREAKOUT_OPERATIONS: RoleOperation<BreakoutFixture>[] = [
       t.dataSource.query('SELECT count(*)::int AS n FROM breakout_notes WHERE group_id = $1', [f.groupId]),
   },
   {
+    name: 'createBreakouts',
+    expected: row({ FACILITATOR: 'ok', MEMBER: 'FORBIDDEN', ...OUTSIDERS }, 'NOT_FOUND'),
+    run: (t, f, token) =>
+      t.gql(
+        CREATE,
+        { input: { sessionId: f.sessionId, groups: [{ name: 'G', membershipIds: [f.memberships.MEMBER] }] } },
+        token,
+      ),
+    state: groupCount,
+  },
+  {
+    name: 'reportBack',
+    expected: row({ FACILITATOR: 'ok', MEMBER: 'ok' }, 'NOT_FOUND'),
+    prepare: withGroup,
+    run: (t, f, token) => t.gql(REPORT, { input: { groupId: f.groupId, summary: 'Pool budgets' } }, token),
+    state: (t, f) => t.dataSource.getRepository(BreakoutGroupEntity).findOneByOrFail({ id: f.groupId! }),
+  },
+  {
     name: 'moveToBreakout',
     expected: row({ FACILITATOR: 'ok', MEMBER: 'FORBIDDEN' }, 'NOT_FOUND'),
     prepare: withGroup,

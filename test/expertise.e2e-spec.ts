@@ -463,6 +463,26 @@ const EXPERTISE_OPERATIONS: RoleOperation<ExpertiseFixture>[] = [
     expected: row({ FACILITATOR: 'ok', MEMBER: 'ok' }, 'NOT_FOUND'),
     run: (t, f, token) => t.gql(WHO, { threadId: f.threadId }, token),
   },
+  {
+    // A suggestion id is the caller's own: without one, a permitted caller is told the id is not offered.
+    name: 'askForHelp',
+    expected: row({ FACILITATOR: 'BAD_USER_INPUT', MEMBER: 'BAD_USER_INPUT' }, 'NOT_FOUND'),
+    run: (t, f, token) => t.gql(ASK, { input: { threadId: f.threadId, suggestionIds: ['not-offered'] } }, token),
+    state: (t, f) =>
+      t.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE cohort_id = $1', [f.cohortId]),
+  },
+  {
+    name: 'inviteContributor',
+    expected: row({ FACILITATOR: 'ok', MEMBER: 'FORBIDDEN' }, 'NOT_FOUND'),
+    run: (t, f, token) =>
+      t.gql(
+        'mutation ($input: InviteContributorInput!) { inviteContributor(input: $input) { id } }',
+        { input: { membershipId: f.memberships.MEMBER, threadId: f.threadId, title: 'Budget cycles' } },
+        token,
+      ),
+    state: (t, f) =>
+      t.dataSource.query('SELECT count(*)::int AS n FROM contributions WHERE cohort_id = $1', [f.cohortId]),
+  },
 ];
 
 roleTable('expertise operations by role', EXPERTISE_OPERATIONS, async (t) => {

@@ -9,8 +9,11 @@ import { type GqlResponse, startTestApp, type TestApp } from './test-app.js';
 export const ACTORS = [...ROLES, 'ADMIN', 'OUTSIDER', 'REMOVED', 'EXPIRED'] as const;
 export type ActorKind = (typeof ACTORS)[number];
 
-/** `empty`: a list that answers with nothing in it. */
-export type Outcome = 'ok' | 'empty' | 'NOT_FOUND' | 'FORBIDDEN';
+/**
+ * `empty`: a list that answers with nothing in it. `BAD_USER_INPUT`: a caller the rules let through,
+ * whose input is then refused (where no input can succeed without state of the caller's own).
+ */
+export type Outcome = 'ok' | 'empty' | 'NOT_FOUND' | 'FORBIDDEN' | 'BAD_USER_INPUT';
 
 export const row = (values: Partial<Record<ActorKind, Outcome>>, otherwise: Outcome): Record<ActorKind, Outcome> =>
   Object.fromEntries(ACTORS.map((actor) => [actor, values[actor] ?? otherwise])) as Record<ActorKind, Outcome>;
