@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { BreakoutNoteEntity } from '../sessions/breakout.entity.js';
 import { QuestionEntity } from '../sessions/question.entity.js';
 import { PostEntity } from '../threads/post.entity.js';
 import { ThreadEntity } from '../threads/thread.entity.js';
@@ -20,10 +21,14 @@ export interface RetentionReport {
   openings: number;
   /** Session questions, with their upvotes. */
   questions: number;
+  /** Notes of breakout groups. */
+  breakoutNotes: number;
+  /** Report-backs of breakout groups, emptied. */
+  reportBacks: number;
 }
 
 /**
- * Enforces `retentionDays`: posts and session questions older than the horizon are deleted for
+ * Enforces `retentionDays`: posts, session questions and breakout notes older than the horizon are deleted for
  * good, and so are threads whose every word is older than it. Runs hourly, in batches, each batch in its own transaction.
  */
 @Injectable()
@@ -48,13 +53,27 @@ export class RetentionService {
          JOIN charter_versions v ON v.cohort_id = c.id AND v.version = c.charter_version
         WHERE v.retention_days IS NOT NULL`,
     );
-    const report: RetentionReport = { cohorts: cohorts.length, posts: 0, threads: 0, openings: 0, questions: 0 };
+    const report: RetentionReport = {
+      cohorts: cohorts.length,
+      posts: 0,
+      threads: 0,
+      openings: 0,
+      questions: 0,
+      breakoutNotes: 0,
+      reportBacks: 0,
+    };
     for (const { cohort_id: cohortId, retention_days: days } of cohorts) {
       const horizon = new Date(this.clock.now().getTime() - days * DAY_MS);
       report.posts += await this.inBatches(() => this.deletePosts(cohortId, horizon));
       report.threads += await this.inBatches(() => this.deleteThreads(cohortId, horizon));
       report.openings += await this.inBatches(() => this.expireOpenings(cohortId, horizon));
-      report.questions += await this.inBatches(() => this.deleteQuestions(cohortId, horizon));
+      report.questions += await this.inBatches(() =>
+        this.deleteOld(QuestionEntity, 'session_questions', cohortId, horizon),
+      );
+      report.breakoutNotes += await this.inBatches(() =>
+        this.deleteOld(BreakoutNoteEntity, 'breakout_notes', cohortId, horizon),
+      );
+      report.reportBacks += await this.expireReportBacks(cohortId, horizon);
     }
     return report;
   }
@@ -114,18 +133,33 @@ export class RetentionService {
     });
   }
 
-  /** One batch of old session questions; their upvotes go with them. */
-  private async deleteQuestions(cohortId: string, horizon: Date): Promise<number> {
+  /** One batch of old rows of a table of the cohort (session questions with their upvotes, breakout notes). */
+  private async deleteOld(
+    entity: EntityTarget<ObjectLiteral>,
+    table: 'session_questions' | 'breakout_notes',
+    cohortId: string,
+    horizon: Date,
+  ): Promise<number> {
     const result = await this.dataSource
       .createQueryBuilder()
       .delete()
-      .from(QuestionEntity)
-      .where(
-        `id IN (SELECT id FROM session_questions WHERE cohort_id = :cohortId AND created_at < :horizon LIMIT ${BATCH})`,
-        { cohortId, horizon },
-      )
+      .from(entity)
+      .where(`id IN (SELECT id FROM ${table} WHERE cohort_id = :cohortId AND created_at < :horizon LIMIT ${BATCH})`, {
+        cohortId,
+        horizon,
+      })
       .execute();
     return result.affected ?? 0;
+  }
+
+  /** A breakout group's report-back is said like a post: it goes once it is older than the horizon. */
+  private async expireReportBacks(cohortId: string, horizon: Date): Promise<number> {
+    const result = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE breakout_groups SET report_back = NULL, reported_at = NULL
+        WHERE cohort_id = $1 AND reported_at < $2`,
+      [cohortId, horizon],
+    );
+    return result[1];
   }
 
   /** A thread kept alive by newer replies loses its own expired opening: title, body, tags. */

@@ -83,7 +83,8 @@ export class BreakoutsService {
     const attendees = await this.dataSource.query<{ id: string; ministry: string; country: string }[]>(
       `SELECT m.id, m.ministry, m.country FROM session_rsvps r JOIN memberships m ON m.id = r.membership_id
         WHERE r.session_id = $1 AND r.status = 'GOING' AND m.cohort_id = $2 AND m.role = ANY($3::cohort_role[])
-          AND ${this.window.inForceSql('m', '$4')}`,
+          AND ${this.window.inForceSql('m', '$4')}
+          AND (m.role = 'MEMBER' OR $1 = ANY(m.granted_session_ids))`,
       [session.id, session.cohortId, AUTO_ROLES, this.clock.now()],
     );
     if (groupCount > attendees.length) {
@@ -251,13 +252,21 @@ export class BreakoutsService {
     return session;
   }
 
-  /** Attendees placed by hand must be in force in the cohort and able to read the session. */
+  /**
+   * Attendees placed by hand must be in force in the cohort and able to attend the session under
+   * the charter in force: observers only while it admits observers, guests only where granted.
+   */
   private async requirePlaceable(session: SessionEntity, membershipIds: string[]): Promise<void> {
     if (membershipIds.length === 0) return;
     const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT m.id FROM memberships m
+         JOIN cohorts c ON c.id = m.cohort_id
+         JOIN charter_versions v ON v.cohort_id = c.id AND v.version = c.charter_version
         WHERE m.id = ANY($1::uuid[]) AND m.cohort_id = $2 AND ${this.window.inForceSql('m', '$3')}
-          AND (m.role IN ('FACILITATOR', 'MEMBER', 'OBSERVER') OR $4 = ANY(m.granted_session_ids))`,
+          AND (m.role IN ('FACILITATOR', 'MEMBER')
+               OR (m.role = 'OBSERVER' AND v.observers = 'ALLOWED')
+               OR (m.role = 'SCHOLAR' AND $4 = ANY(m.granted_session_ids))
+               OR (m.role = 'VENDOR' AND $4 = ANY(m.granted_session_ids) AND v.vendor_access <> 'NONE'))`,
       [membershipIds, session.cohortId, this.clock.now(), session.id],
     );
     if (rows.length !== new Set(membershipIds).size) {
@@ -285,7 +294,13 @@ export class BreakoutsService {
   ): Promise<BreakoutGroupModel[]> {
     const ids = await this.dataSource.transaction(async (manager) => {
       // One split per session: the session row is locked while it is made.
-      await manager.findOne(SessionEntity, { where: { id: session.id }, lock: { mode: 'pessimistic_write' } });
+      const locked = await manager.findOne(SessionEntity, {
+        where: { id: session.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (locked?.state !== SessionState.LIVE) {
+        throw conflict('Breakout groups are made while the session is LIVE', 'SESSION_NOT_LIVE');
+      }
       if (await manager.existsBy(BreakoutGroupEntity, { sessionId: session.id })) {
         throw conflict('This session already has breakout groups; move people between them', 'BREAKOUTS_EXIST');
       }
@@ -330,10 +345,21 @@ export class BreakoutsService {
     if (groups.length === 0) return [];
     const ability = await this.access.abilityFor(user);
     const own = await this.access.membershipIn(user, groups[0].cohortId);
-    const members = await this.dataSource.manager.find(BreakoutMemberEntity, {
+    const placed = await this.dataSource.manager.find(BreakoutMemberEntity, {
       where: { groupId: In(groups.map((g) => g.id)) },
       relations: { membership: { user: true } },
     });
+    // Only memberships in force count, as in the member list: an expired one, or a guest after the
+    // cohort concluded, is no longer shown nor counted.
+    const inForce = new Set(
+      (
+        await this.dataSource.query<{ id: string }[]>(
+          `SELECT m.id FROM memberships m WHERE m.id = ANY($1::uuid[]) AND ${this.window.inForceSql('m', '$2')}`,
+          [placed.map((m) => m.membershipId), this.clock.now()],
+        )
+      ).map((row) => row.id),
+    );
+    const members = placed.filter((m) => inForce.has(m.membershipId));
     const readable = groups.filter((group) =>
       ability.can(
         'read',
