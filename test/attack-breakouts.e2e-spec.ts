@@ -1,12 +1,12 @@
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { RetentionService } from '../src/charter/retention.service.js';
 import { BreakoutGroupEntity, BreakoutMemberEntity } from '../src/sessions/breakout.entity.js';
-import { RsvpStatus, SessionEntity, SessionRsvpEntity, SessionState } from '../src/sessions/session.entity.js';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import { ratifyPolicy } from './harness/charter.js';
-import { adminToken, newCohort, newMember, newSpace, type Role, type TestMember } from './harness/factories.js';
+import { adminToken, newCohort, newMember, newSpace, type TestMember } from './harness/factories.js';
 import { SET_STATE } from './harness/session-documents.js';
 import { eventually, openSockets, settle } from './harness/sockets.js';
+import { liveSession as liveSessionOf } from './harness/sessions.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 
 /**
@@ -59,31 +59,10 @@ describe('attacks on breakout groups and named contributors', () => {
   });
   afterAll(() => t.close());
 
-  /** A LIVE session in a new cohort; `attendee` adds someone GOING (guests granted the session). */
+  /** A LIVE session in a new cohort, with `split` to make its groups by hand. */
   async function liveSession() {
-    const cohortId = (await newCohort(t)).id;
-    const facilitator = await newMember(t, cohortId, { role: 'FACILITATOR', ministry: 'planning' });
-    const session = await t.dataSource.getRepository(SessionEntity).save({
-      cohortId,
-      title: 'Reform clinic',
-      abstract: 'Small groups',
-      startsAt: new Date(Date.now() - 600_000),
-      endsAt: new Date(Date.now() + 3_000_000),
-      state: SessionState.LIVE,
-      createdById: facilitator.id,
-    });
-    const attendee = async (role: Role, ministry = 'education', country = 'KE') => {
-      const member = await newMember(t, cohortId, { role, ministry, country });
-      if (role === 'SCHOLAR' || role === 'VENDOR') {
-        await t.dataSource
-          .getRepository(MembershipEntity)
-          .update({ id: member.membershipId }, { grantedSessionIds: [session.id] });
-      }
-      await t.dataSource
-        .getRepository(SessionRsvpEntity)
-        .save({ cohortId, sessionId: session.id, membershipId: member.membershipId, status: RsvpStatus.GOING });
-      return member;
-    };
+    const { cohortId, facilitator, sessionId, attendee } = await liveSessionOf(t);
+    const session = { id: sessionId };
     const split = async (groups: { name: string; membershipIds: string[] }[]) =>
       (
         await t.ok<{ createBreakouts: Group[] }>(

@@ -2,9 +2,10 @@ import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { BreakoutGroupEntity, BreakoutMemberEntity } from '../src/sessions/breakout.entity.js';
 import { RsvpStatus, SessionEntity, SessionRsvpEntity, SessionState } from '../src/sessions/session.entity.js';
 import { ratifyPolicy } from './harness/charter.js';
-import { newCohort, newMember, type Role, type TestMember } from './harness/factories.js';
+import { newCohort, newMember, type TestMember } from './harness/factories.js';
 import { type Actors, actorsIn, OUTSIDERS, type RoleOperation, row, roleTable } from './harness/role-table.js';
 import { SET_STATE } from './harness/session-documents.js';
+import { liveSession } from './harness/sessions.js';
 import { eventually, openSockets, settle } from './harness/sockets.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 
@@ -28,37 +29,6 @@ interface Group {
   closedAt: string | null;
   members: { id: string; ministry: string; country: string }[];
   notes: { id: string; body: string; author: { displayName: string; ministry: string | null } | null }[];
-}
-
-/** A live session in a new cohort, with attendees who said they are going. */
-async function liveSession(t: TestApp, state = SessionState.LIVE) {
-  const cohortId = (await newCohort(t)).id;
-  const facilitator = await newMember(t, cohortId, { role: 'FACILITATOR', ministry: 'planning' });
-  const session = await t.dataSource.getRepository(SessionEntity).save({
-    cohortId,
-    title: 'Reform clinic',
-    abstract: 'Small groups on device procurement',
-    startsAt: new Date(Date.now() - 600_000),
-    endsAt: new Date(Date.now() + 3_000_000),
-    state,
-    createdById: facilitator.id,
-  });
-  const going = async (member: TestMember) => {
-    await t.dataSource
-      .getRepository(SessionRsvpEntity)
-      .save({ cohortId, sessionId: session.id, membershipId: member.membershipId, status: RsvpStatus.GOING });
-    return member;
-  };
-  const attendee = async (role: Role, ministry: string, country: string) => {
-    const member = await newMember(t, cohortId, { role, ministry, country });
-    if (role === 'SCHOLAR' || role === 'VENDOR') {
-      await t.dataSource
-        .getRepository(MembershipEntity)
-        .update({ id: member.membershipId }, { grantedSessionIds: [session.id] });
-    }
-    return going(member);
-  };
-  return { cohortId, facilitator, sessionId: session.id, attendee };
 }
 
 describe('breakout groups in live sessions', () => {
