@@ -17,7 +17,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
-# Emits dist/src (the server), dist/migrations (imported by the server) and dist/scripts.
+COPY web ./web
+# Emits dist/src (the server), dist/migrations (imported by the server), dist/scripts, and the web
+# client's static files in web/dist.
 RUN npm run build \
  && npm prune --omit=dev
 
@@ -33,6 +35,7 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 
 # The only writable place: the embedded database (used when DATABASE_URL is unset).
 # A named volume mounted here on first use takes this ownership, so the node user can write to it.

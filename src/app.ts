@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { json, type NextFunction, type Request, type Response } from 'express';
@@ -26,6 +29,15 @@ function bodyErrors(error: unknown, _req: Request, res: Response, next: NextFunc
   res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
 }
 
+/** Where the built web client is (web/dist), from the compiled server or from its sources; null if not built. */
+function webClientDir(): string | null {
+  for (const relative of ['../../web/dist', '../web/dist']) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return null;
+}
+
 export interface RunningApp {
   app: INestApplication;
   /** Stops the HTTP server, the database pool and, if it was started, the embedded database. */
@@ -51,6 +63,9 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     app.use(json({ limit: REQUEST_BODY_LIMIT }));
     app.use(bodyErrors);
     app.useLogger(app.get(Logger));
+    // The web client, when it has been built: static files at `/` (GraphQL stays at `/graphql`).
+    const web = webClientDir();
+    if (web) app.useStaticAssets(web, { index: 'index.html', maxAge: '1h', immutable: false });
     app.useWebSocketAdapter(new ConveneIoAdapter(app, config));
     app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
     await app.init();

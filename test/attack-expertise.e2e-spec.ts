@@ -9,7 +9,7 @@
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { ratifyPolicy } from './harness/charter.js';
-import { adminToken, newCohort, newMember, newSpace, type TestMember } from './harness/factories.js';
+import { adminToken, newCohort, newMember, newSpace, newThread, type TestMember } from './harness/factories.js';
 import { eventually, openSockets, settle } from './harness/sockets.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 
@@ -112,20 +112,10 @@ describe('attacks on expertise, who could help and notifications', () => {
     const stranger = await newMember(t, otherCohort, { role: 'FACILITATOR', ministry: 'finance' });
     await profile(t, stranger, otherCohort, { areas: ['procurement'] });
     const spaceId = await newSpace(t, cohortId, facilitator);
-    const threadId = (
-      await t.ok<{ startThread: { id: string } }>(
-        START,
-        {
-          input: {
-            spaceId,
-            title: 'Tablet procurement for schools',
-            body: 'How did you run the tender, and who paid for maintenance of the tablets?',
-            kind: 'QUESTION',
-          },
-        },
-        asker.token,
-      )
-    ).startThread.id;
+    const threadId = await newThread(t, spaceId, asker, {
+      title: 'Tablet procurement for schools',
+      body: 'How did you run the tender, and who paid for maintenance of the tablets?',
+    });
     await t.dataSource
       .getRepository(MembershipEntity)
       .update({ id: scholar.membershipId }, { grantedSpaceIds: [spaceId] });

@@ -2,7 +2,7 @@ import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { SessionEntity } from '../src/sessions/session.entity.js';
 import { SpaceEntity } from '../src/spaces/space.entity.js';
 import { ratifyPolicy } from './harness/charter.js';
-import { newCohort, newMember, newSpace, type TestMember } from './harness/factories.js';
+import { newCohort, newMember, newSpace, newThread, type TestMember } from './harness/factories.js';
 import { type Actors, actorsIn, OUTSIDERS, type RoleOperation, row, roleTable } from './harness/role-table.js';
 import { eventually, openSockets, settle } from './harness/sockets.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
@@ -68,20 +68,10 @@ describe('the expertise directory and who could help', () => {
     const stranger = await newMember(t, otherCohort, { ministry: 'finance' });
     await profile(t, stranger, otherCohort, { areas: ['procurement'], experience: ['ran the tablet tender'] });
     const spaceId = await newSpace(t, cohortId, facilitator);
-    const threadId = (
-      await t.ok<{ startThread: { id: string } }>(
-        START,
-        {
-          input: {
-            spaceId,
-            title: 'Tablet procurement for schools',
-            body: 'How did you run the tender, and who paid for maintenance of the tablets?',
-            kind: 'QUESTION',
-          },
-        },
-        asker.token,
-      )
-    ).startThread.id;
+    const threadId = await newThread(t, spaceId, asker, {
+      title: 'Tablet procurement for schools',
+      body: 'How did you run the tender, and who paid for maintenance of the tablets?',
+    });
     await t.dataSource
       .getRepository(MembershipEntity)
       .update({ id: scholar.membershipId }, { grantedSpaceIds: [spaceId] });

@@ -12,6 +12,15 @@ const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
  * socket.io on the HTTP server of the API, with the origin allowlist of the config and, when
  * `REDIS_URL` is set, the Redis adapter that fans events out across instances.
  */
+/** Whether an Origin names the host the request was sent to: the page came from this server. */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export class ConveneIoAdapter extends IoAdapter {
   private redis: Redis[] = [];
 
@@ -28,10 +37,11 @@ export class ConveneIoAdapter extends IoAdapter {
       ...(options as ServerOptions),
       cors: { origin: origins.length > 0 ? origins : false },
       maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
-      // Browsers send an Origin; it must be allowed. Other clients (services, tests) send none.
+      // Browsers send an Origin; it must be the server's own (the web client it serves) or allowed.
+      // Other clients (services, tests) send none.
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;
-        callback(null, origin === undefined || origins.includes(origin));
+        callback(null, origin === undefined || origins.includes(origin) || sameHost(origin, req.headers.host));
       },
     });
     if (this.config.redisUrl) {

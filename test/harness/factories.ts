@@ -119,3 +119,18 @@ export async function newSpace(
     .save({ cohortId, title: 'Space', purpose: 'p', createdById: by.id, audienceMinistries });
   return space.id;
 }
+
+/** A thread started over GraphQL, as its author would; a QUESTION unless told otherwise. */
+export async function newThread(
+  t: TestApp,
+  spaceId: string,
+  by: TestUser,
+  fields: { title: string; body: string; kind?: string },
+): Promise<string> {
+  const data = await t.ok<{ startThread: { id: string } }>(
+    'mutation ($input: StartThreadInput!) { startThread(input: $input) { id } }',
+    { input: { spaceId, kind: 'QUESTION', ...fields } },
+    by.token,
+  );
+  return data.startThread.id;
+}

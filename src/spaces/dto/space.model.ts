@@ -10,6 +10,9 @@ export class SpaceModel {
   @Field(() => ID)
   id!: string;
 
+  @Field(() => ID)
+  cohortId!: string;
+
   @Field()
   title!: string;
 
@@ -28,6 +31,7 @@ export class SpaceModel {
 
 export const toSpaceModel = (space: SpaceEntity): SpaceModel => ({
   id: space.id,
+  cohortId: space.cohortId,
   title: space.title,
   purpose: space.purpose,
   audienceRoles: space.audienceRoles,

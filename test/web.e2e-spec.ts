@@ -1,0 +1,210 @@
+import axe from 'axe-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { newCohort, newMember, newSpace, newThread, newUser, type TestMember } from './harness/factories.js';
+import { startTestApp, type TestApp } from './harness/test-app.js';
+
+/** Debian's Chromium, installed by `.ci/run`; without it (the README quick start) these are skipped. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const withBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
+/** The flags this machine's closed network needs (the `env` skill). */
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
+
+const REPLY = 'mutation ($input: ReplyInput!) { reply(input: $input) { id } }';
+
+/** Serious and critical accessibility violations axe-core finds on the page, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  // Runs in the page, where axe-core was just added.
+  const result = await page.evaluate<axe.AxeResults>('axe.run()');
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+withBrowser('the web client in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ timezoneId: 'Africa/Nairobi', locale: 'en-GB' });
+  });
+  afterEach(() => context.close());
+
+  /** A cohort with a space and a thread with a nested reply; the member has not accepted the charter yet. */
+  async function programme() {
+    const cohortId = (await newCohort(t, 'Digital Education Reform 2026')).id;
+    const named = (displayName: string) => newUser(t, { displayName });
+    const facilitator = await newMember(t, cohortId, {
+      role: 'FACILITATOR',
+      ministry: 'planning',
+      country: 'RW',
+      user: await named('Jean-Paul Habimana'),
+    });
+    const peer = await newMember(t, cohortId, { ministry: 'finance', country: 'GH', user: await named('Kofi Mensah') });
+    const member = await newMember(t, cohortId, {
+      ministry: 'education',
+      country: 'KE',
+      charterAccepted: false,
+      user: await named('Amina Odhiambo'),
+    });
+    const spaceId = await newSpace(t, cohortId, facilitator);
+    const threadId = await newThread(t, spaceId, peer, {
+      title: 'Tablet procurement for schools',
+      body: 'Who paid for maintenance?',
+    });
+    const first = (
+      await t.ok<{ reply: { id: string } }>(
+        REPLY,
+        { input: { threadId, body: 'Our treasury did.' } },
+        facilitator.token,
+      )
+    ).reply.id;
+    await t.ok(REPLY, { input: { threadId, body: 'Through a framework agreement?', parentId: first } }, peer.token);
+    return { cohortId, facilitator, peer, member, spaceId, threadId };
+  }
+
+  async function signIn(page: Page, who: TestMember) {
+    await page.goto(`${t.url}/#/login`);
+    // Keyboard only: the form is reachable and usable without a mouse.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(who.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(who.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your cohorts' }).waitFor();
+  }
+
+  it('signs in, passes the charter gate, reads a thread with nested replies, replies and sees others live', async () => {
+    const p = await programme();
+    const page = await context.newPage();
+    await signIn(page, p.member);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+
+    // The gate is visible, not a dead end: the charter is there to read and accept.
+    await page.getByRole('heading', { name: /The cohort charter, version 1/ }).waitFor();
+    expect(await page.getByText('What is said here may be used, not attributed').isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'charter-gate.png'), fullPage: true });
+    await page.getByRole('button', { name: 'I accept the charter' }).click();
+    await page.getByRole('heading', { name: 'Spaces' }).waitFor();
+    const accepted = await t.dataSource.getRepository(MembershipEntity).findOneByOrFail({ id: p.member.membershipId });
+    expect(accepted.acceptedCharterVersion).toBe(1);
+
+    await page.getByRole('link', { name: 'Space' }).click();
+    await page.getByRole('link', { name: 'Tablet procurement for schools' }).click();
+    await page.getByRole('heading', { name: 'Tablet procurement for schools' }).waitFor();
+    // Nested: the answer to the first reply sits inside it.
+    const nested = page.locator('.replies .replies').getByText('Through a framework agreement?');
+    await nested.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('Your reply').last().fill('We pooled the maintenance budget with finance.');
+    await page.getByRole('button', { name: 'Send reply' }).last().click();
+    await page.getByText('We pooled the maintenance budget with finance.').waitFor();
+
+    // Someone else replies: it arrives without reloading.
+    await t.ok(REPLY, { input: { threadId: p.threadId, body: 'Same in Ghana, since 2022.' } }, p.peer.token);
+    await page.getByText('Same in Ghana, since 2022.').waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'thread.png'), fullPage: true });
+  });
+
+  it('accepts an invitation: a name and a password, then the charter', async () => {
+    const p = await programme();
+    const { invite } = await t.ok<{ invite: { token: string } }>(
+      'mutation ($input: InviteInput!) { invite(input: $input) { token } }',
+      {
+        input: {
+          cohortId: p.cohortId,
+          email: 'new.member@gov.example',
+          role: 'MEMBER',
+          ministry: 'ict',
+          country: 'SN',
+        },
+      },
+      p.facilitator.token,
+    );
+    const page = await context.newPage();
+    await page.goto(`${t.url}/#/invite?token=${encodeURIComponent(invite.token)}`);
+    expect(await page.getByLabel('Invitation code').inputValue()).toBe(invite.token);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Your name, as others will see it').fill('Awa Ndiaye');
+    await page.getByLabel(/Choose a password/).fill('a long enough passphrase');
+    await page.getByRole('button', { name: 'Join the cohort' }).click();
+    await page.getByRole('heading', { name: /The cohort charter/ }).waitFor();
+  });
+
+  it('shows no name the server withheld: a scholar reads the thread without authors', async () => {
+    const p = await programme();
+    const scholar = await newMember(t, p.cohortId, { role: 'SCHOLAR' });
+    await t.dataSource
+      .getRepository(MembershipEntity)
+      .update({ id: scholar.membershipId }, { grantedSpaceIds: [p.spaceId] });
+    const page = await context.newPage();
+    await signIn(page, scholar);
+    await page.goto(`${t.url}/#/threads/${p.threadId}`);
+    await page.getByText('Our treasury did.').waitFor();
+    const text = await page.locator('main').innerText();
+    for (const name of [p.peer.displayName, p.facilitator.displayName]) expect(text).not.toContain(name);
+    expect(text).toContain('A participant');
+  });
+
+  it('speaks French when asked, and says when it is offline, then catches up', async () => {
+    const p = await programme();
+    await t.dataSource
+      .getRepository(MembershipEntity)
+      .update({ id: p.member.membershipId }, { acceptedCharterVersion: 1 });
+    const page = await context.newPage();
+    await signIn(page, p.member);
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: 'Vos cohortes' }).waitFor();
+    await page.goto(`${t.url}/#/threads/${p.threadId}`);
+    await page.getByRole('heading', { name: 'Répondre' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'thread-fr.png'), fullPage: true });
+
+    // Offline twice: before any live event (the thread is read again) and after one (the missed
+    // events are replayed from the last one seen).
+    for (const [before, during] of [
+      [null, 'Posted while you were away.'],
+      ['Seen live before the break.', 'Posted during the second break.'],
+    ] as const) {
+      if (before) {
+        await t.ok(REPLY, { input: { threadId: p.threadId, body: before } }, p.peer.token);
+        await page.getByText(before).waitFor();
+      }
+      await context.setOffline(true);
+      await page.evaluate("window.dispatchEvent(new Event('offline'))");
+      await page.getByRole('status').filter({ hasText: 'hors ligne' }).waitFor();
+      await t.ok(REPLY, { input: { threadId: p.threadId, body: during } }, p.peer.token);
+      await context.setOffline(false);
+      await page.evaluate("window.dispatchEvent(new Event('online'))");
+      await page.getByText(during).waitFor({ timeout: 10_000 });
+      expect(await page.getByRole('status').filter({ hasText: 'hors ligne' }).count()).toBe(0);
+    }
+    // Each reply once, whichever way it came.
+    expect(await page.getByText('Posted while you were away.').count()).toBe(1);
+    expect(await page.getByText('Seen live before the break.').count()).toBe(1);
+  });
+});

@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import { client, session } from './api.js';
+import { LANGUAGES, useI18n } from './i18n/index.js';
+import { Cohort } from './pages/Cohort.js';
+import { Cohorts } from './pages/Cohorts.js';
+import { Invite } from './pages/Invite.js';
+import { Login } from './pages/Login.js';
+import { Space } from './pages/Space.js';
+import { Thread } from './pages/Thread.js';
+import { realtime } from './realtime.js';
+import { go, useRoute } from './router.js';
+
+function Page({ route }: { route: string[] }) {
+  const [section, id] = route;
+  if (section === 'invite') return <Invite />;
+  if (!session.token()) return <Login />;
+  switch (section) {
+    case 'cohorts':
+      return <Cohort id={id} />;
+    case 'spaces':
+      return <Space id={id} />;
+    case 'threads':
+      return <Thread id={id} />;
+    default:
+      return <Cohorts />;
+  }
+}
+
+export function App() {
+  const { t, language, setLanguage } = useI18n();
+  const route = useRoute();
+  const [online, setOnline] = useState(true);
+  useEffect(() => realtime.onStatus(setOnline), []);
+  useEffect(() => {
+    const offline = () => setOnline(false);
+    const back = () => setOnline(true);
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', back);
+    return () => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', back);
+    };
+  }, []);
+  const signOut = () => {
+    session.signOut();
+    realtime.close();
+    void client.clearStore();
+    go('login');
+  };
+  return (
+    <>
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        {t('app.skip')}
+      </a>
+      <header className="bar">
+        <a className="brand" href="#/">
+          {t('app.name')}
+        </a>
+        <label className="language">
+          {t('app.language')}{' '}
+          <select value={language} onChange={(e) => setLanguage(e.target.value)}>
+            {LANGUAGES.map((l) => (
+              <option key={l.code} value={l.code}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {session.token() && (
+          <button type="button" onClick={signOut}>
+            {t('app.signOut')}
+          </button>
+        )}
+      </header>
+      {!online && (
+        <p className="status offline" role="status">
+          {t('app.offline')}
+        </p>
+      )}
+      <main id="main" tabIndex={-1}>
+        <Page route={route} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+
+const TOKEN = 'convene.token';
+
+export const session = {
+  token: (): string | null => localStorage.getItem(TOKEN),
+  signIn(token: string): void {
+    localStorage.setItem(TOKEN, token);
+  },
+  signOut(): void {
+    localStorage.removeItem(TOKEN);
+  },
+};
+
+/** Apollo Client on the same origin's `/graphql`, with the bearer token of this browser. */
+export const client = new ApolloClient({
+  link: new HttpLink({
+    uri: '/graphql',
+    fetch: (input, init) => {
+      const token = session.token();
+      const headers = new Headers(init?.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      return fetch(input, { ...init, headers });
+    },
+  }),
+  cache: new InMemoryCache(),
+});
+
+/** The error code the server sent (`extensions.code`), if any. */
+export function errorCode(error: unknown): string | undefined {
+  const errors = (error as { errors?: { extensions?: { code?: string } }[] } | null)?.errors;
+  return errors?.[0]?.extensions?.code;
+}

@@ -1,0 +1,128 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { gql } from '@apollo/client';
+import { useI18n } from '../i18n/index.js';
+import { href } from '../router.js';
+import { Loading } from './Loading.js';
+
+const COHORT = gql`
+  query Cohort($id: ID!) {
+    cohort(id: $id) {
+      id
+      name
+      purpose
+      myMembership {
+        id
+        role
+        acceptedCharterVersion
+      }
+      charter {
+        version
+        norms {
+          id
+          title
+          text
+        }
+        policy {
+          attribution
+        }
+      }
+    }
+  }
+`;
+
+const SPACES = gql`
+  query Spaces($cohortId: ID!) {
+    spaces(cohortId: $cohortId) {
+      edges {
+        node {
+          id
+          title
+          purpose
+        }
+      }
+    }
+  }
+`;
+
+const ACCEPT = gql`
+  mutation AcceptCharter($input: AcceptCharterInput!) {
+    acceptCharter(input: $input) {
+      id
+      acceptedCharterVersion
+    }
+  }
+`;
+
+interface CohortData {
+  cohort: {
+    id: string;
+    name: string;
+    purpose: string;
+    myMembership: { id: string; role: string; acceptedCharterVersion: number | null } | null;
+    charter: { version: number; norms: { id: string; title: string; text: string }[]; policy: { attribution: string } };
+  };
+}
+
+interface SpacesData {
+  spaces: { edges: { node: { id: string; title: string; purpose: string } }[] };
+}
+
+function Spaces({ cohortId }: { cohortId: string }) {
+  const { t } = useI18n();
+  const { data, loading, error } = useQuery<SpacesData>(SPACES, { variables: { cohortId } });
+  if (loading || error || !data) return <Loading error={error} />;
+  return (
+    <section aria-labelledby="spaces">
+      <h2 id="spaces">{t('spaces.title')}</h2>
+      {data.spaces.edges.length === 0 && <p>{t('spaces.none')}</p>}
+      <ul className="list">
+        {data.spaces.edges.map(({ node }) => (
+          <li key={node.id}>
+            <a href={href('spaces', node.id)}>{node.title}</a>
+            <p className="muted">{node.purpose}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** A cohort: its charter gate until the member accepts the version in force, then its spaces. */
+export function Cohort({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data, loading, error, refetch } = useQuery<CohortData>(COHORT, { variables: { id } });
+  const [accept, accepting] = useMutation(ACCEPT);
+  if (loading || error || !data) return <Loading error={error} />;
+  const { cohort } = data;
+  const gated = (cohort.myMembership?.acceptedCharterVersion ?? 0) < cohort.charter.version;
+  const onAccept = async () => {
+    await accept({ variables: { input: { cohortId: cohort.id, version: cohort.charter.version } } });
+    await refetch();
+  };
+  return (
+    <>
+      <h1>{cohort.name}</h1>
+      <p>{cohort.purpose}</p>
+      {gated ? (
+        <section className="card" aria-labelledby="charter">
+          <h2 id="charter">{t('charter.title', { version: cohort.charter.version })}</h2>
+          <p className="notice">{t('charter.gate')}</p>
+          <p>{t('charter.attribution', { rule: cohort.charter.policy.attribution })}</p>
+          <ol>
+            {cohort.charter.norms.map((norm) => (
+              <li key={norm.id}>
+                <h3>{norm.title}</h3>
+                <p>{norm.text}</p>
+              </li>
+            ))}
+          </ol>
+          <button type="button" disabled={accepting.loading} onClick={() => void onAccept()}>
+            {t('charter.accept')}
+          </button>
+        </section>
+      ) : (
+        <Spaces cohortId={cohort.id} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,195 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { gql } from '@apollo/client';
+import { type FormEvent, useEffect, useState } from 'react';
+import { formatTime, useI18n } from '../i18n/index.js';
+import { realtime } from '../realtime.js';
+import { href } from '../router.js';
+import { Loading } from './Loading.js';
+
+const THREAD = gql`
+  query Thread($id: ID!) {
+    thread(id: $id) {
+      id
+      spaceId
+      title
+      body
+      attribution
+      createdAt
+      author {
+        displayName
+        ministry
+        country
+      }
+      posts(first: 100) {
+        edges {
+          node {
+            ...PostFields
+          }
+        }
+      }
+    }
+  }
+  fragment PostFields on Post {
+    id
+    body
+    hidden
+    deleted
+    createdAt
+    parent {
+      id
+    }
+    author {
+      displayName
+      ministry
+      country
+    }
+  }
+`;
+
+const REPLY = gql`
+  mutation Reply($input: ReplyInput!) {
+    reply(input: $input) {
+      id
+    }
+  }
+`;
+
+interface Author {
+  displayName: string;
+  ministry: string | null;
+  country: string | null;
+}
+
+interface Post {
+  id: string;
+  body: string | null;
+  hidden: boolean;
+  deleted: boolean;
+  createdAt: string;
+  parent: { id: string } | null;
+  author: Author | null;
+}
+
+interface ThreadData {
+  thread: {
+    id: string;
+    spaceId: string;
+    title: string;
+    body: string;
+    createdAt: string;
+    author: Author | null;
+    posts: { edges: { node: Post }[] };
+  };
+}
+
+/** Who wrote it, as the server said: never more than it sent. */
+function Byline({ author, at }: { author: Author | null; at: string }) {
+  const { t, language } = useI18n();
+  const who = author
+    ? [author.displayName, author.ministry, author.country].filter(Boolean).join(' · ')
+    : t('thread.anonymous');
+  return (
+    <p className="byline">
+      {who} · <time dateTime={at}>{formatTime(at, language)}</time>
+    </p>
+  );
+}
+
+function ReplyForm({ threadId, parentId, label }: { threadId: string; parentId: string | null; label: string }) {
+  const { t } = useI18n();
+  const [body, setBody] = useState('');
+  const [reply, { loading, error }] = useMutation(REPLY);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await reply({ variables: { input: { threadId, body, parentId } } });
+    setBody('');
+  };
+  return (
+    <form className="reply" onSubmit={(e) => void submit(e)} aria-label={label}>
+      <label>
+        {t('thread.yourReply')}
+        <textarea required value={body} onChange={(e) => setBody(e.target.value)} rows={3} />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {t('common.error', { message: error.message })}
+        </p>
+      )}
+      <button type="submit" disabled={loading}>
+        {t('thread.send')}
+      </button>
+    </form>
+  );
+}
+
+function Replies({ posts, parentId, threadId }: { posts: Post[]; parentId: string | null; threadId: string }) {
+  const { t } = useI18n();
+  const [replyingTo, setReplyingTo] = useState<string | null>(null);
+  const children = posts.filter((post) => (post.parent?.id ?? null) === parentId);
+  if (children.length === 0) return null;
+  return (
+    <ul className="replies">
+      {children.map((post) => (
+        <li key={post.id}>
+          <article aria-label={post.author?.displayName ?? t('thread.anonymous')}>
+            <Byline author={post.author} at={post.createdAt} />
+            {post.hidden ? <p className="muted">{t('thread.hidden')}</p> : <p className="body">{post.body}</p>}
+            <button
+              type="button"
+              className="link"
+              onClick={() => setReplyingTo(replyingTo === post.id ? null : post.id)}
+            >
+              {t('thread.replyTo')}
+            </button>
+            {replyingTo === post.id && <ReplyForm threadId={threadId} parentId={post.id} label={t('thread.replyTo')} />}
+          </article>
+          <Replies posts={posts} parentId={post.id} threadId={threadId} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A thread with its nested replies; replies from others arrive live. */
+export function Thread({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data, loading, error, refetch } = useQuery<ThreadData>(THREAD, { variables: { id } });
+  const [live, setLive] = useState<Post[]>([]);
+  useEffect(() => {
+    setLive([]);
+    return realtime.follow(
+      `thread:${id}`,
+      (event) => {
+        if (event.type !== 'post.created') return;
+        const post = event.payload as Post;
+        setLive((current) => (current.some((p) => p.id === post.id) ? current : [...current, post]));
+      },
+      () => void refetch(),
+    );
+  }, [id, refetch]);
+  if (loading || error || !data) return <Loading error={error} />;
+  const { thread } = data;
+  const loaded = thread.posts.edges.map((e) => e.node);
+  const posts = [...loaded, ...live.filter((p) => !loaded.some((l) => l.id === p.id))];
+  return (
+    <>
+      <p>
+        <a href={href('spaces', thread.spaceId)}>{t('thread.back')}</a>
+      </p>
+      <article className="card" aria-labelledby="thread-title">
+        <h1 id="thread-title">{thread.title}</h1>
+        <Byline author={thread.author} at={thread.createdAt} />
+        <p className="body">{thread.body}</p>
+      </article>
+      <section aria-labelledby="replies" aria-live="polite">
+        <h2 id="replies">{t('threads.replies', { count: posts.length })}</h2>
+        <p className="muted">{t('thread.live')}</p>
+        <Replies posts={posts} parentId={null} threadId={thread.id} />
+      </section>
+      <section aria-labelledby="reply">
+        <h2 id="reply">{t('thread.reply')}</h2>
+        <ReplyForm threadId={thread.id} parentId={null} label={t('thread.reply')} />
+      </section>
+    </>
+  );
+}
