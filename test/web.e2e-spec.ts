@@ -3,6 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { SessionEntity, SessionState } from '../src/sessions/session.entity.js';
+import { ratifyPolicy } from './harness/charter.js';
 import { newCohort, newMember, newSpace, newThread, newUser, type TestMember } from './harness/factories.js';
 import { startTestApp, type TestApp } from './harness/test-app.js';
 
@@ -52,8 +54,8 @@ withBrowser('the web client in a real browser', () => {
   });
   afterEach(() => context.close());
 
-  /** A cohort with a space and a thread with a nested reply; the member has not accepted the charter yet. */
-  async function programme() {
+  /** A cohort with a space and a thread with a nested reply; the member has accepted the charter only if told. */
+  async function programme({ accepted = false } = {}) {
     const cohortId = (await newCohort(t, 'Digital Education Reform 2026')).id;
     const named = (displayName: string) => newUser(t, { displayName });
     const facilitator = await newMember(t, cohortId, {
@@ -66,7 +68,7 @@ withBrowser('the web client in a real browser', () => {
     const member = await newMember(t, cohortId, {
       ministry: 'education',
       country: 'KE',
-      charterAccepted: false,
+      charterAccepted: accepted,
       user: await named('Amina Odhiambo'),
     });
     const spaceId = await newSpace(t, cohortId, facilitator);
@@ -172,10 +174,7 @@ withBrowser('the web client in a real browser', () => {
   });
 
   it('speaks French when asked, and says when it is offline, then catches up', async () => {
-    const p = await programme();
-    await t.dataSource
-      .getRepository(MembershipEntity)
-      .update({ id: p.member.membershipId }, { acceptedCharterVersion: 1 });
+    const p = await programme({ accepted: true });
     const page = await context.newPage();
     await signIn(page, p.member);
     await page.getByLabel('Language').selectOption('fr');
@@ -206,5 +205,82 @@ withBrowser('the web client in a real browser', () => {
     // Each reply once, whichever way it came.
     expect(await page.getByText('Posted while you were away.').count()).toBe(1);
     expect(await page.getByText('Seen live before the break.').count()).toBe(1);
+  });
+  it('shows a vendor its own session only; members answer, add the feed and shape the agenda', async () => {
+    const p = await programme({ accepted: true });
+    const sessions = t.dataSource.getRepository(SessionEntity);
+    const at = (days: number) => new Date(Date.now() + days * 86_400_000);
+    const granted = await sessions.save({
+      cohortId: p.cohortId,
+      title: 'E-procurement clinic',
+      abstract: 'Lessons from three rollouts',
+      startsAt: at(2),
+      endsAt: new Date(at(2).getTime() + 3_600_000),
+      timeZone: 'Africa/Accra',
+      createdById: p.facilitator.id,
+    });
+    await sessions.save({
+      cohortId: p.cohortId,
+      title: 'Members only: budget cycles',
+      abstract: 'Among ourselves',
+      startsAt: at(3),
+      endsAt: new Date(at(3).getTime() + 3_600_000),
+      state: SessionState.SCHEDULED,
+      createdById: p.facilitator.id,
+    });
+    const vendor = await newMember(t, p.cohortId, { role: 'VENDOR', ministry: 'private-sector', country: 'KE' });
+    await t.dataSource
+      .getRepository(MembershipEntity)
+      .update({ id: vendor.membershipId }, { grantedSessionIds: [granted.id] });
+
+    const page = await context.newPage();
+    await signIn(page, vendor);
+    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('heading', { name: 'E-procurement clinic' }).waitFor();
+    const seen = await page.locator('main').innerText();
+    expect(seen).not.toContain('Members only: budget cycles');
+    expect(seen).not.toContain('Tablet procurement for schools');
+    expect(seen).toContain('No spaces yet.');
+    // Times in the viewer's zone (Nairobi), with the organiser's zone beside them.
+    expect(seen).toContain('Africa/Accra');
+    expect(await seriousViolations(page)).toEqual([]);
+    // The member, in a browser of their own.
+    await context.close();
+    context = await browser.newContext({ timezoneId: 'Africa/Nairobi', locale: 'en-GB' });
+    const memberPage = await context.newPage();
+    await signIn(memberPage, p.member);
+    await memberPage.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await memberPage.getByRole('heading', { name: 'Members only: budget cycles' }).waitFor();
+    const clinic = memberPage.getByRole('listitem').filter({ hasText: 'E-procurement clinic' });
+    await clinic.getByRole('button', { name: 'Going', exact: true }).click();
+    await clinic.getByText('1 going').waitFor();
+
+    await memberPage.getByLabel('What you need, in a line').fill('Maintenance budgets for devices');
+    await memberPage.getByLabel('The situation').fill('Repairs stall when the budget sits with another vote.');
+    await memberPage.getByLabel('Theme').fill('procurement');
+    await memberPage.getByRole('button', { name: 'Add to the agenda' }).click();
+    await memberPage.getByRole('heading', { name: 'Maintenance budgets for devices' }).waitFor();
+    expect(await seriousViolations(memberPage)).toEqual([]);
+    await memberPage.screenshot({ path: join(SCREENSHOTS, 'cohort.png'), fullPage: true });
+    // The private calendar feed (after the screenshot: its address is a secret).
+    await memberPage.getByRole('button', { name: 'Add the sessions to my calendar' }).click();
+    const feedUrl = await memberPage.getByLabel(/Your private calendar address/).inputValue();
+    const feed = await fetch(feedUrl);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain('E-procurement clinic');
+  });
+
+  it('gates a member again when a new charter version is ratified, until they accept it', async () => {
+    const p = await programme({ accepted: true });
+    const page = await context.newPage();
+    await signIn(page, p.member);
+    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('heading', { name: 'Spaces' }).waitFor();
+    await ratifyPolicy(t, p.cohortId, p.facilitator, [p.peer], { recording: 'ALLOWED' });
+    await page.reload();
+    await page.getByRole('heading', { name: /The cohort charter, version 2/ }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Spaces' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'I accept the charter' }).click();
+    await page.getByRole('heading', { name: 'Spaces' }).waitFor();
   });
 });

@@ -3,6 +3,8 @@ import { gql } from '@apollo/client';
 import { useI18n } from '../i18n/index.js';
 import { href } from '../router.js';
 import { Loading } from './Loading.js';
+import { Needs } from './Needs.js';
+import { Sessions } from './Sessions.js';
 
 const COHORT = gql`
   query Cohort($id: ID!) {
@@ -121,7 +123,14 @@ export function Cohort({ id }: { id: string }) {
           </button>
         </section>
       ) : (
-        <Spaces cohortId={cohort.id} />
+        <>
+          {/* What a role may not read, the server answers empty: vendors see their sessions only. */}
+          <Spaces cohortId={cohort.id} />
+          <Sessions cohortId={cohort.id} />
+          {['FACILITATOR', 'MEMBER', 'OBSERVER'].includes(cohort.myMembership?.role ?? '') && (
+            <Needs cohortId={cohort.id} />
+          )}
+        </>
       )}
     </>
   );
