@@ -49,6 +49,11 @@ withBrowser('the web client in a real browser', () => {
     await browser?.close();
     await t.close();
   });
+  /** A browser of its own (its own storage and token), for the next person in a test. */
+  async function freshContext(): Promise<void> {
+    await context?.close();
+    context = await browser.newContext({ timezoneId: 'Africa/Nairobi', locale: 'en-GB' });
+  }
   beforeEach(async () => {
     context = await browser.newContext({ timezoneId: 'Africa/Nairobi', locale: 'en-GB' });
   });
@@ -245,8 +250,7 @@ withBrowser('the web client in a real browser', () => {
     expect(seen).toContain('Africa/Accra');
     expect(await seriousViolations(page)).toEqual([]);
     // The member, in a browser of their own.
-    await context.close();
-    context = await browser.newContext({ timezoneId: 'Africa/Nairobi', locale: 'en-GB' });
+    await freshContext();
     const memberPage = await context.newPage();
     await signIn(memberPage, p.member);
     await memberPage.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
@@ -282,5 +286,41 @@ withBrowser('the web client in a real browser', () => {
     expect(await page.getByRole('heading', { name: 'Spaces' }).count()).toBe(0);
     await page.getByRole('button', { name: 'I accept the charter' }).click();
     await page.getByRole('heading', { name: 'Spaces' }).waitFor();
+  });
+  it('co-creates the charter: a member proposes and votes with a reason, the facilitator ratifies', async () => {
+    const p = await programme({ accepted: true });
+    const page = await context.newPage();
+    await signIn(page, p.member);
+    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByLabel('The norm, in a line').fill('Cameras off by default');
+    await page.getByLabel('What members agree to').fill('Video is optional in every session.');
+    await page.getByRole('button', { name: 'Propose', exact: true }).click();
+    const proposal = page.getByRole('listitem').filter({ hasText: 'Cameras off by default' });
+    await proposal.waitFor();
+    await proposal.getByLabel('Your position').selectOption('AGREE');
+    await proposal.getByLabel('Your reason (optional)').fill('Bandwidth is scarce in our regions.');
+    await proposal.getByRole('button', { name: 'Vote' }).click();
+    await proposal.getByText(/Agree 1 · Abstain 0 · Disagree 0 · Block 0/).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const [{ id, reason }] = await t.dataSource.query<{ id: string; reason: string }[]>(
+      `SELECT p.id, v.reason FROM norm_proposals p JOIN norm_votes v ON v.proposal_id = p.id
+        WHERE p.cohort_id = $1 AND p.title = 'Cameras off by default'`,
+      [p.cohortId],
+    );
+    expect(reason).toBe('Bandwidth is scarce in our regions.');
+    await t.ok(
+      'mutation ($input: VoteOnNormInput!) { voteOnNorm(input: $input) { id } }',
+      { input: { proposalId: id, position: 'AGREE' } },
+      p.peer.token,
+    );
+
+    // The facilitator ratifies in the client, and is gated by the new version like everyone else.
+    await freshContext();
+    const facilitatorPage = await context.newPage();
+    await signIn(facilitatorPage, p.facilitator);
+    await facilitatorPage.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await facilitatorPage.getByRole('button', { name: 'Ratify “Cameras off by default”' }).click();
+    await facilitatorPage.getByRole('heading', { name: /The cohort charter, version 2/ }).waitFor();
+    expect(await facilitatorPage.getByText('Cameras off by default').count()).toBeGreaterThan(0);
   });
 });

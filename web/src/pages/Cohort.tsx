@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/index.js';
 import { href } from '../router.js';
 import { Loading } from './Loading.js';
 import { Needs } from './Needs.js';
+import { Proposals } from './Proposals.js';
 import { Sessions } from './Sessions.js';
 
 const COHORT = gql`
@@ -129,6 +130,13 @@ export function Cohort({ id }: { id: string }) {
           <Sessions cohortId={cohort.id} />
           {['FACILITATOR', 'MEMBER', 'OBSERVER'].includes(cohort.myMembership?.role ?? '') && (
             <Needs cohortId={cohort.id} />
+          )}
+          {['FACILITATOR', 'MEMBER'].includes(cohort.myMembership?.role ?? '') && (
+            <Proposals
+              cohortId={cohort.id}
+              facilitator={cohort.myMembership?.role === 'FACILITATOR'}
+              onRatified={refetch}
+            />
           )}
         </>
       )}
