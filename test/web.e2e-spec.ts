@@ -323,4 +323,29 @@ withBrowser('the web client in a real browser', () => {
     await facilitatorPage.getByRole('heading', { name: /The cohort charter, version 2/ }).waitFor();
     expect(await facilitatorPage.getByText('Cameras off by default').count()).toBeGreaterThan(0);
   });
+  it('lets a facilitator mark an insight and resolve; a member who may not is told so', async () => {
+    const p = await programme({ accepted: true });
+    const page = await context.newPage();
+    await signIn(page, p.member);
+    await page.goto(`${t.url}/#/threads/${p.threadId}`);
+    const first = page.getByRole('article', { name: 'Jean-Paul Habimana' });
+    await first.getByRole('button', { name: 'Mark as insight' }).click();
+    await first.getByRole('alert').waitFor();
+    expect(await first.getByRole('alert').innerText()).toContain('Something went wrong');
+
+    await freshContext();
+    const facilitatorPage = await context.newPage();
+    await signIn(facilitatorPage, p.facilitator);
+    await facilitatorPage.goto(`${t.url}/#/threads/${p.threadId}`);
+    const reply = facilitatorPage.getByRole('article', { name: 'Jean-Paul Habimana' });
+    await reply.getByRole('button', { name: 'Mark as insight' }).click();
+    await reply.getByText('Insight', { exact: true }).waitFor();
+    await facilitatorPage.getByRole('button', { name: 'Mark the thread resolved' }).click();
+    await facilitatorPage.getByText('Resolved', { exact: true }).waitFor();
+    expect(await seriousViolations(facilitatorPage)).toEqual([]);
+    const [row] = await t.dataSource.query<{ status: string }[]>('SELECT status FROM threads WHERE id = $1', [
+      p.threadId,
+    ]);
+    expect(row.status).toBe('RESOLVED');
+  });
 });

@@ -13,6 +13,7 @@ const THREAD = gql`
       spaceId
       title
       body
+      status
       attribution
       createdAt
       author {
@@ -34,6 +35,7 @@ const THREAD = gql`
     body
     hidden
     deleted
+    isInsight
     createdAt
     parent {
       id
@@ -42,6 +44,24 @@ const THREAD = gql`
       displayName
       ministry
       country
+    }
+  }
+`;
+
+const MARK_INSIGHT = gql`
+  mutation MarkInsight($input: MarkInsightInput!) {
+    markInsight(input: $input) {
+      id
+      isInsight
+    }
+  }
+`;
+
+const RESOLVE = gql`
+  mutation ResolveThread($input: ResolveThreadInput!) {
+    resolveThread(input: $input) {
+      id
+      status
     }
   }
 `;
@@ -65,6 +85,7 @@ interface Post {
   body: string | null;
   hidden: boolean;
   deleted: boolean;
+  isInsight: boolean;
   createdAt: string;
   parent: { id: string } | null;
   author: Author | null;
@@ -76,6 +97,7 @@ interface ThreadData {
     spaceId: string;
     title: string;
     body: string;
+    status: 'OPEN' | 'RESOLVED';
     createdAt: string;
     author: Author | null;
     posts: { edges: { node: Post }[] };
@@ -122,6 +144,55 @@ function ReplyForm({ threadId, parentId, label }: { threadId: string; parentId: 
   );
 }
 
+/** The server's refusal of an action, beside the button that asked. */
+function InlineError({ error }: { error?: { message: string } | null }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  return (
+    <span className="error" role="alert">
+      {' '}
+      {t('common.error', { message: error.message })}
+    </span>
+  );
+}
+
+/** Facilitators and the thread's author mark insights; the server refuses anyone else, and says so. */
+function InsightToggle({ post }: { post: Post }) {
+  const { t } = useI18n();
+  const [mark, { loading, error }] = useMutation(MARK_INSIGHT);
+  return (
+    <>
+      <button
+        type="button"
+        className="link"
+        disabled={loading}
+        onClick={() => void mark({ variables: { input: { postId: post.id, isInsight: !post.isInsight } } })}
+      >
+        {post.isInsight ? t('thread.unmarkInsight') : t('thread.markInsight')}
+      </button>
+      <InlineError error={error} />
+    </>
+  );
+}
+
+function ResolveButton({ threadId }: { threadId: string }) {
+  const { t } = useI18n();
+  const [resolve, { loading, error }] = useMutation(RESOLVE);
+  return (
+    <p>
+      <button
+        type="button"
+        className="secondary"
+        disabled={loading}
+        onClick={() => void resolve({ variables: { input: { threadId } } })}
+      >
+        {t('thread.resolve')}
+      </button>
+      <InlineError error={error} />
+    </p>
+  );
+}
+
 function Replies({ posts, parentId, threadId }: { posts: Post[]; parentId: string | null; threadId: string }) {
   const { t } = useI18n();
   const [replyingTo, setReplyingTo] = useState<string | null>(null);
@@ -133,7 +204,9 @@ function Replies({ posts, parentId, threadId }: { posts: Post[]; parentId: strin
         <li key={post.id}>
           <article aria-label={post.author?.displayName ?? t('thread.anonymous')}>
             <Byline author={post.author} at={post.createdAt} />
+            {post.isInsight && <p className="badge">{t('thread.insight')}</p>}
             {post.hidden ? <p className="muted">{t('thread.hidden')}</p> : <p className="body">{post.body}</p>}
+            <InsightToggle post={post} />
             <button
               type="button"
               className="link"
@@ -180,6 +253,11 @@ export function Thread({ id }: { id: string }) {
         <h1 id="thread-title">{thread.title}</h1>
         <Byline author={thread.author} at={thread.createdAt} />
         <p className="body">{thread.body}</p>
+        {thread.status === 'RESOLVED' ? (
+          <p className="badge">{t('thread.resolved')}</p>
+        ) : (
+          <ResolveButton threadId={thread.id} />
+        )}
       </article>
       <section aria-labelledby="replies" aria-live="polite">
         <h2 id="replies">{t('threads.replies', { count: posts.length })}</h2>
