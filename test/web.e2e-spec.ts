@@ -348,4 +348,38 @@ withBrowser('the web client in a real browser', () => {
     ]);
     expect(row.status).toBe('RESOLVED');
   });
+  it('finds peers in the expertise directory by area and language', async () => {
+    const p = await programme({ accepted: true });
+    const UPDATE = 'mutation ($input: UpdateProfileInput!) { updateMyProfile(input: $input) { updatedAt } }';
+    await t.ok(
+      UPDATE,
+      {
+        input: {
+          cohortId: p.cohortId,
+          areas: ['procurement', 'budgeting'],
+          experience: ['Led national device procurement, 2021'],
+          languages: ['en', 'fr'],
+        },
+      },
+      p.peer.token,
+    );
+    await t.ok(
+      UPDATE,
+      { input: { cohortId: p.cohortId, areas: ['curriculum'], experience: [], languages: ['rw'] } },
+      p.facilitator.token,
+    );
+    const page = await context.newPage();
+    await signIn(page, p.member);
+    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('link', { name: 'Find peers by their expertise' }).click();
+    await page.getByRole('heading', { name: 'Who knows what' }).waitFor();
+    await page.getByLabel('Area of expertise').selectOption('procurement');
+    await page.getByRole('textbox', { name: /Language \(two letters/ }).fill('fr');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('Led national device procurement, 2021').waitFor();
+    const found = await page.getByRole('heading', { level: 2 }).allInnerTexts();
+    expect(found).toEqual(['Kofi Mensah']);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'directory.png'), fullPage: true });
+  });
 });

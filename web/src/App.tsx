@@ -3,6 +3,7 @@ import { client, session } from './api.js';
 import { LANGUAGES, useI18n } from './i18n/index.js';
 import { Cohort } from './pages/Cohort.js';
 import { Cohorts } from './pages/Cohorts.js';
+import { Directory } from './pages/Directory.js';
 import { Invite } from './pages/Invite.js';
 import { Login } from './pages/Login.js';
 import { Space } from './pages/Space.js';
@@ -21,6 +22,8 @@ function Page({ route }: { route: string[] }) {
       return <Space id={id} />;
     case 'threads':
       return <Thread id={id} />;
+    case 'directory':
+      return <Directory cohortId={id} />;
     default:
       return <Cohorts />;
   }

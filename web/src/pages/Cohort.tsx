@@ -132,6 +132,11 @@ export function Cohort({ id }: { id: string }) {
             <Needs cohortId={cohort.id} />
           )}
           {['FACILITATOR', 'MEMBER'].includes(cohort.myMembership?.role ?? '') && (
+            <p>
+              <a href={href('directory', cohort.id)}>{t('directory.open')}</a>
+            </p>
+          )}
+          {['FACILITATOR', 'MEMBER'].includes(cohort.myMembership?.role ?? '') && (
             <Proposals
               cohortId={cohort.id}
               facilitator={cohort.myMembership?.role === 'FACILITATOR'}
