@@ -6,6 +6,9 @@ export type LifecycleRefusal = 'COHORT_CONCLUDED' | 'COHORT_ARCHIVED';
 /** Actions that change nothing: open in every stage, to whoever the rules let read. */
 const READS: readonly Action[] = ['read', 'readOutcome'];
 
+/** Whether an action changes nothing, so no stage can refuse it (and the stage need not be read). */
+export const changesNothing = (action: Action): boolean => READS.includes(action);
+
 /** What a cohort's managers still do in an archive: let people go, and withdraw invitations. */
 const ARCHIVE_HOUSEKEEPING: readonly [SubjectType, Action][] = [
   ['Membership', 'remove'],
@@ -41,7 +44,7 @@ export function lifecycleRefusal<K extends SubjectType>(
   type: K,
   object: SubjectShapes[K],
 ): LifecycleRefusal | null {
-  if (lifecycle.status === 'ACTIVE' || READS.includes(action)) return null;
+  if (lifecycle.status === 'ACTIVE' || changesNothing(action)) return null;
   if (lifecycle.status === 'ARCHIVED') {
     return ARCHIVE_HOUSEKEEPING.some(([t, a]) => t === type && a === action) ? null : 'COHORT_ARCHIVED';
   }

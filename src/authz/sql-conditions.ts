@@ -95,3 +95,16 @@ export function accessibleBy(
   const builder = new SqlBuilder(columns, paramPrefix);
   return { sql: builder.build(ast), params: builder.params };
 }
+
+/**
+ * Whether the full member `m` (a membership row alias) may enter the space `spaceId` (a SQL
+ * placeholder): the audience rule of `admitToAudience` in the ability, for someone other than the
+ * caller (a helper to suggest, a contributor to invite). Facilitators enter every space, members
+ * those whose audience of roles and ministries admits them.
+ */
+export function entersSpaceSql(m: string, spaceId: string): string {
+  return `EXISTS (SELECT 1 FROM spaces s WHERE s.id = ${spaceId} AND s.cohort_id = ${m}.cohort_id
+            AND (${m}.role = 'FACILITATOR' OR (
+                 (cardinality(s.audience_roles) = 0 OR ${m}.role = ANY(s.audience_roles))
+             AND (cardinality(s.audience_ministries) = 0 OR ${m}.ministry = ANY(s.audience_ministries)))))`;
+}

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { subject } from '@casl/ability';
 import { Repository } from 'typeorm';
 import { type Action, type AppAbility, defineAbilityFor, isInForce } from '../authz/ability.factory.js';
-import { lifecycleRefusal } from '../authz/lifecycle.js';
+import { changesNothing, lifecycleRefusal } from '../authz/lifecycle.js';
 import type { ActorMembership, CohortLifecycle, SubjectShapes, SubjectType } from '../authz/subjects.js';
 import { Clock } from '../common/clock.js';
 import { charterNotAccepted, conflict, forbidden, notFound } from '../common/errors.js';
@@ -144,6 +144,8 @@ export class AccessService {
     object: SubjectShapes[K],
     cohortId: string,
   ): Promise<void> {
+    // Reads are open in every stage: the stage is read only for actions that change something.
+    if (changesNothing(action)) return;
     const refusal = lifecycleRefusal(await this.lifecycleOf(user, cohortId), action, type, object);
     if (refusal === 'COHORT_ARCHIVED') throw conflict('This cohort is archived and read-only', refusal);
     if (refusal === 'COHORT_CONCLUDED') {

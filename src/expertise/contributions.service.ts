@@ -5,6 +5,7 @@ import { Attribution } from '../charter/charter-policy.js';
 import { AccessWindow } from '../cohorts/access-window.js';
 import { AccessService, asSubject } from '../cohorts/access.service.js';
 import type { CohortRole } from '../cohorts/cohort-role.js';
+import { entersSpaceSql } from '../authz/sql-conditions.js';
 import { Clock } from '../common/clock.js';
 import { badInput } from '../common/errors.js';
 import type { AuthUser } from '../common/request-context.js';
@@ -16,7 +17,7 @@ import { attributeTo } from '../threads/dto/author.model.js';
 import { ThreadsService } from '../threads/threads.service.js';
 import { ContributionEntity } from './contribution.entity.js';
 import type { ContributionModel, InviteContributorInput } from './dto/expertise.model.js';
-import { entersSpaceSql, FULL_MEMBER_ROLES } from './expertise.service.js';
+import { FULL_MEMBER_ROLES } from './expertise.service.js';
 
 /** What a contribution is attached to, once the caller's right to manage it is checked. */
 interface Target {

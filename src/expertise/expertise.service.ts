@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AppAbility } from '../authz/ability.factory.js';
-import { accessibleBy } from '../authz/sql-conditions.js';
+import { accessibleBy, entersSpaceSql } from '../authz/sql-conditions.js';
 import { AccessWindow } from '../cohorts/access-window.js';
 import { AccessService, asSubject } from '../cohorts/access.service.js';
 import { CohortRole } from '../cohorts/cohort-role.js';
@@ -34,17 +34,6 @@ const CANDIDATES = 50;
 /** Words of a thread shorter than this carry little meaning for matching ("the", "and", "we"). */
 const MIN_WORD = 4;
 const MAX_QUERY_WORDS = 64;
-
-/**
- * Whether the full member `m` may enter the space `spaceId` (a SQL placeholder): facilitators
- * enter every space, members those whose audience of roles and ministries admits them.
- */
-export function entersSpaceSql(m: string, spaceId: string): string {
-  return `EXISTS (SELECT 1 FROM spaces s WHERE s.id = ${spaceId} AND s.cohort_id = ${m}.cohort_id
-            AND (${m}.role = 'FACILITATOR' OR (
-                 (cardinality(s.audience_roles) = 0 OR ${m}.role = ANY(s.audience_roles))
-             AND (cardinality(s.audience_ministries) = 0 OR ${m}.ministry = ANY(s.audience_ministries)))))`;
-}
 
 /** Roles that can be brought in as helpers or named contributors. */
 export const FULL_MEMBER_ROLES = [CohortRole.FACILITATOR, CohortRole.MEMBER];
@@ -226,15 +215,8 @@ export class ExpertiseService {
     target: { threadId?: string | null; needId?: string | null },
     suggestionIds: string[],
   ): Promise<number> {
-    const about = await this.subjectOf(user, target);
     // Asking brings someone into the conversation: for those who may take part in it.
-    if (about.kind === NotificationTarget.THREAD) {
-      const space = (await this.threads.readable(user, about.id)).space!;
-      const { id, cohortId, audienceRoles, audienceMinistries } = space;
-      await this.access.authorize(user, 'post', 'Space', { id, cohortId, audienceRoles, audienceMinistries }, cohortId);
-    } else {
-      await this.needs.loadAuthorized(user, 'support', about.id);
-    }
+    const about = await this.subjectOf(user, target, 'ask');
     const asker = await this.access.membershipIn(user, about.cohortId);
     if (!asker) throw notFound();
     const key = await this.suggestionKey(about.cohortId);
@@ -272,7 +254,15 @@ export class ExpertiseService {
   }
 
   /** The thread or need, read as the caller may read it, and the directory open to the caller. */
-  private async subjectOf(user: AuthUser, target: { threadId?: string | null; needId?: string | null }) {
+  /**
+   * `ask`: also the right to take part (post in the thread's space, support the need), checked on
+   * the same loaded object.
+   */
+  private async subjectOf(
+    user: AuthUser,
+    target: { threadId?: string | null; needId?: string | null },
+    purpose: 'read' | 'ask' = 'read',
+  ) {
     let about: Subject;
     // Read first, so that callers who may not read it learn nothing, not even about the arguments.
     if (target.threadId) {
@@ -286,8 +276,18 @@ export class ExpertiseService {
         spaceId: thread.spaceId,
       };
       if (target.needId) throw badInput('needId', 'give exactly one of threadId and needId');
+      if (purpose === 'ask') {
+        const { id, cohortId, audienceRoles, audienceMinistries } = thread.space!;
+        await this.access.authorize(
+          user,
+          'post',
+          'Space',
+          { id, cohortId, audienceRoles, audienceMinistries },
+          cohortId,
+        );
+      }
     } else if (target.needId) {
-      const need = await this.needs.loadAuthorized(user, 'read', target.needId);
+      const need = await this.needs.loadAuthorized(user, purpose === 'ask' ? 'support' : 'read', target.needId);
       about = {
         kind: NotificationTarget.NEED,
         id: need.id,

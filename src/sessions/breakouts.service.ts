@@ -216,7 +216,7 @@ export class BreakoutsService {
     const note = isUuid(noteId) ? await this.dataSource.manager.findOneBy(BreakoutNoteEntity, { id: noteId }) : null;
     if (!note) return null;
     const { group } = await this.loadGroup(user, 'read', note.groupId);
-    const [model] = (await this.notesOf(user, [group])).get(group.id)!.filter((n) => n.id === note.id);
+    const [model] = (await this.notesOf(user, [group], note.id)).get(group.id)!;
     return model ?? null;
   }
 
@@ -401,21 +401,23 @@ export class BreakoutsService {
   }
 
   /** Notes of groups the reader may read, attributed with the cohort's rule (pseudonyms per group). */
-  private async notesOf(user: AuthUser, groups: BreakoutGroupEntity[]): Promise<Map<string, BreakoutNoteModel[]>> {
+  private async notesOf(
+    user: AuthUser,
+    groups: BreakoutGroupEntity[],
+    only?: string,
+  ): Promise<Map<string, BreakoutNoteModel[]>> {
     const byGroup = new Map<string, BreakoutNoteModel[]>(groups.map((g) => [g.id, []]));
     if (groups.length === 0) return byGroup;
+    const groupIds = groups.map((g) => g.id);
     const reader = await this.access.membershipIn(user, groups[0].cohortId);
     const rule = (reader?.attribution as Attribution | undefined) ?? Attribution.ANONYMOUS;
     const notes = await this.dataSource.manager.find(BreakoutNoteEntity, {
-      where: { groupId: In(groups.map((g) => g.id)) },
+      where: { groupId: In(groupIds), ...(only ? { id: only } : {}) },
       relations: { authorMembership: { user: true } },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
-    const speakers = new Map<string, Map<string, number>>();
+    const numbers = rule === Attribution.ANONYMOUS ? await this.speakerNumbers(groupIds) : new Map<string, number>();
     for (const note of notes) {
-      const order = speakers.get(note.groupId) ?? new Map<string, number>();
-      if (!order.has(note.authorMembershipId)) order.set(note.authorMembershipId, order.size + 1);
-      speakers.set(note.groupId, order);
       byGroup.get(note.groupId)!.push({
         id: note.id,
         groupId: note.groupId,
@@ -425,10 +427,33 @@ export class BreakoutsService {
           rule,
           { role: (reader?.role as CohortRole | undefined) ?? null },
           { membership: note.authorMembership!, user: note.authorMembership!.user! },
-          () => `Participant ${order.get(note.authorMembershipId)}`,
+          () => `Participant ${numbers.get(`${note.groupId}:${note.authorMembershipId}`)}`,
         ),
       });
     }
     return byGroup;
+  }
+
+  /**
+   * Pseudonym numbers within each group (`<group>:<membership>`): the order in which people first
+   * wrote in it. Read from each author's first note, so one note renders without reading them all.
+   */
+  private async speakerNumbers(groupIds: string[]): Promise<Map<string, number>> {
+    const firsts = await this.dataSource.query<{ group_id: string; author_membership_id: string }[]>(
+      `SELECT group_id, author_membership_id FROM (
+         SELECT DISTINCT ON (group_id, author_membership_id) group_id, author_membership_id, created_at, id
+           FROM breakout_notes WHERE group_id = ANY($1::uuid[])
+          ORDER BY group_id, author_membership_id, created_at, id) f
+        ORDER BY group_id, created_at, id`,
+      [groupIds],
+    );
+    const numbers = new Map<string, number>();
+    const counts = new Map<string, number>();
+    for (const row of firsts) {
+      const next = (counts.get(row.group_id) ?? 0) + 1;
+      counts.set(row.group_id, next);
+      numbers.set(`${row.group_id}:${row.author_membership_id}`, next);
+    }
+    return numbers;
   }
 }
