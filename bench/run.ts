@@ -11,7 +11,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchMember, type Dataset, growDataset, seedDataset } from './lib/dataset.js';
 import { type Goal, type Plots, writeReport } from './lib/report.js';
-import { cpuSeconds, runWorker, rssMb, type ServiceProcess, startService, Worker } from './lib/processes.js';
+import {
+  cpuSeconds,
+  runWorker,
+  rssMb,
+  type ServiceProcess,
+  startProductService,
+  startService,
+  Worker,
+} from './lib/processes.js';
 import { curve, maximum, percentile, round, spread } from './lib/stats.js';
 import type { HttpLoad, HttpResult } from './load/http-worker.js';
 import type { MembersLoad, MembersResult } from './load/members-worker.js';
@@ -93,22 +101,7 @@ function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function productEnv(databaseUrl: string): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    // Request logs are an operator's choice; the benchmark measures the server, not its log sink.
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    RUN_MIGRATIONS: 'false',
-    // Load from one machine sends far more than people do; the limits themselves still run.
-    RATE_LIMIT_MULTIPLIER: '1000',
-    ADMIN_EMAIL: 'admin@bench.convene',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    DATA_DIR: join(root, '.data', 'bench'),
-  };
-}
-
-const startProduct = (dataset: Dataset) => startService(join(root, 'dist', 'src', 'main.js'), productEnv(dataset.url));
+const startProduct = (dataset: Dataset) => startProductService(dataset.url);
 const startBare = (dataset: Dataset) =>
   startService(join(here, 'baseline', 'server.js'), { DATABASE_URL: dataset.url }, '/health');
 

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
@@ -27,6 +29,17 @@ function bodyErrors(error: unknown, _req: Request, res: Response, next: NextFunc
   const message =
     status === 413 ? `Request body is larger than ${REQUEST_BODY_LIMIT}` : 'Request body is not valid JSON';
   res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+}
+
+/**
+ * The client's scripts and styles carry a hash of their content in their names, so a browser keeps
+ * them for a year; the page that names them is checked every time, so a new release shows at once.
+ */
+function cacheWebClient(response: ServerResponse, path: string): void {
+  response.setHeader(
+    'cache-control',
+    path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+  );
 }
 
 /** Where the built web client is (web/dist), from the compiled server or from its sources; null if not built. */
@@ -60,12 +73,15 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     );
     // Security headers; the development landing page loads Apollo's scripts, so its CSP is off there.
     app.use(helmet({ contentSecurityPolicy: config.nodeEnv === 'production' ? undefined : false }));
+    // Ministry links are often 3G-class: answers over 1 KB (the client's script, a thread's page)
+    // travel compressed when the browser accepts it.
+    app.use(compression());
     app.use(json({ limit: REQUEST_BODY_LIMIT }));
     app.use(bodyErrors);
     app.useLogger(app.get(Logger));
     // The web client, when it has been built: static files at `/` (GraphQL stays at `/graphql`).
     const web = webClientDir();
-    if (web) app.useStaticAssets(web, { index: 'index.html', maxAge: '1h', immutable: false });
+    if (web) app.useStaticAssets(web, { index: 'index.html', setHeaders: cacheWebClient });
     app.useWebSocketAdapter(new ConveneIoAdapter(app, config));
     app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
     await app.init();

@@ -1,114 +1,32 @@
-import axe from 'axe-core';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { MembershipEntity } from '../src/cohorts/membership.entity.js';
 import { SessionEntity, SessionState } from '../src/sessions/session.entity.js';
+import {
+  browserSuite,
+  COHORT_NAME,
+  programme as seed,
+  REPLY,
+  SCREENSHOTS,
+  seriousViolations,
+  signIn as signInAt,
+  withBrowser,
+} from './harness/browser.js';
 import { ratifyPolicy } from './harness/charter.js';
-import { newCohort, newMember, newSpace, newThread, newUser, type TestMember } from './harness/factories.js';
-import { startTestApp, type TestApp } from './harness/test-app.js';
-
-/** Debian's Chromium, installed by `.ci/run`; without it (the README quick start) these are skipped. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const withBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
-/** The flags this machine's closed network needs (the `env` skill). */
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
-
-const REPLY = 'mutation ($input: ReplyInput!) { reply(input: $input) { id } }';
-
-/** Serious and critical accessibility violations axe-core finds on the page, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source });
-  // Runs in the page, where axe-core was just added.
-  const result = await page.evaluate<axe.AxeResults>('axe.run()');
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+import { newMember, type TestMember } from './harness/factories.js';
 
 withBrowser('the web client in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t.close();
-  });
-  /** A browser of its own (its own storage and token), for the next person in a test. */
-  async function freshContext(): Promise<void> {
-    await context?.close();
-    context = await browser.newContext({ timezoneId: 'Africa/Nairobi', locale: 'en-GB' });
-  }
-  beforeEach(async () => {
-    context = await browser.newContext({ timezoneId: 'Africa/Nairobi', locale: 'en-GB' });
-  });
-  afterEach(() => context.close());
-
-  /** A cohort with a space and a thread with a nested reply; the member has accepted the charter only if told. */
-  async function programme({ accepted = false } = {}) {
-    const cohortId = (await newCohort(t, 'Digital Education Reform 2026')).id;
-    const named = (displayName: string) => newUser(t, { displayName });
-    const facilitator = await newMember(t, cohortId, {
-      role: 'FACILITATOR',
-      ministry: 'planning',
-      country: 'RW',
-      user: await named('Jean-Paul Habimana'),
-    });
-    const peer = await newMember(t, cohortId, { ministry: 'finance', country: 'GH', user: await named('Kofi Mensah') });
-    const member = await newMember(t, cohortId, {
-      ministry: 'education',
-      country: 'KE',
-      charterAccepted: accepted,
-      user: await named('Amina Odhiambo'),
-    });
-    const spaceId = await newSpace(t, cohortId, facilitator);
-    const threadId = await newThread(t, spaceId, peer, {
-      title: 'Tablet procurement for schools',
-      body: 'Who paid for maintenance?',
-    });
-    const first = (
-      await t.ok<{ reply: { id: string } }>(
-        REPLY,
-        { input: { threadId, body: 'Our treasury did.' } },
-        facilitator.token,
-      )
-    ).reply.id;
-    await t.ok(REPLY, { input: { threadId, body: 'Through a framework agreement?', parentId: first } }, peer.token);
-    return { cohortId, facilitator, peer, member, spaceId, threadId };
-  }
-
-  async function signIn(page: Page, who: TestMember) {
-    await page.goto(`${t.url}/#/login`);
-    // Keyboard only: the form is reachable and usable without a mouse.
-    await page.getByLabel('Email').focus();
-    await page.keyboard.type(who.email);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(who.password);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Your cohorts' }).waitFor();
-  }
+  const suite = browserSuite();
+  const programme = (options?: { accepted?: boolean }) => seed(suite.t, options);
+  const signIn = (page: Page, who: TestMember) => signInAt(suite.t, page, who);
 
   it('signs in, passes the charter gate, reads a thread with nested replies, replies and sees others live', async () => {
+    const { t } = suite;
     const p = await programme();
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, p.member);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('link', { name: COHORT_NAME }).click();
 
     // The gate is visible, not a dead end: the charter is there to read and accept.
     await page.getByRole('heading', { name: /The cohort charter, version 1/ }).waitFor();
@@ -139,6 +57,7 @@ withBrowser('the web client in a real browser', () => {
   });
 
   it('accepts an invitation: a name and a password, then the charter', async () => {
+    const { t } = suite;
     const p = await programme();
     const { invite } = await t.ok<{ invite: { token: string } }>(
       'mutation ($input: InviteInput!) { invite(input: $input) { token } }',
@@ -153,7 +72,7 @@ withBrowser('the web client in a real browser', () => {
       },
       p.facilitator.token,
     );
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await page.goto(`${t.url}/#/invite?token=${encodeURIComponent(invite.token)}`);
     expect(await page.getByLabel('Invitation code').inputValue()).toBe(invite.token);
     expect(await seriousViolations(page)).toEqual([]);
@@ -164,12 +83,13 @@ withBrowser('the web client in a real browser', () => {
   });
 
   it('shows no name the server withheld: a scholar reads the thread without authors', async () => {
+    const { t } = suite;
     const p = await programme();
     const scholar = await newMember(t, p.cohortId, { role: 'SCHOLAR' });
     await t.dataSource
       .getRepository(MembershipEntity)
       .update({ id: scholar.membershipId }, { grantedSpaceIds: [p.spaceId] });
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, scholar);
     await page.goto(`${t.url}/#/threads/${p.threadId}`);
     await page.getByText('Our treasury did.').waitFor();
@@ -179,8 +99,9 @@ withBrowser('the web client in a real browser', () => {
   });
 
   it('speaks French when asked, and says when it is offline, then catches up', async () => {
+    const { t } = suite;
     const p = await programme({ accepted: true });
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, p.member);
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('heading', { name: 'Vos cohortes' }).waitFor();
@@ -198,11 +119,11 @@ withBrowser('the web client in a real browser', () => {
         await t.ok(REPLY, { input: { threadId: p.threadId, body: before } }, p.peer.token);
         await page.getByText(before).waitFor();
       }
-      await context.setOffline(true);
+      await page.context().setOffline(true);
       await page.evaluate("window.dispatchEvent(new Event('offline'))");
       await page.getByRole('status').filter({ hasText: 'hors ligne' }).waitFor();
       await t.ok(REPLY, { input: { threadId: p.threadId, body: during } }, p.peer.token);
-      await context.setOffline(false);
+      await page.context().setOffline(false);
       await page.evaluate("window.dispatchEvent(new Event('online'))");
       await page.getByText(during).waitFor({ timeout: 10_000 });
       expect(await page.getByRole('status').filter({ hasText: 'hors ligne' }).count()).toBe(0);
@@ -212,6 +133,7 @@ withBrowser('the web client in a real browser', () => {
     expect(await page.getByText('Seen live before the break.').count()).toBe(1);
   });
   it('shows a vendor its own session only; members answer, add the feed and shape the agenda', async () => {
+    const { t } = suite;
     const p = await programme({ accepted: true });
     const sessions = t.dataSource.getRepository(SessionEntity);
     const at = (days: number) => new Date(Date.now() + days * 86_400_000);
@@ -238,9 +160,9 @@ withBrowser('the web client in a real browser', () => {
       .getRepository(MembershipEntity)
       .update({ id: vendor.membershipId }, { grantedSessionIds: [granted.id] });
 
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, vendor);
-    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('link', { name: COHORT_NAME }).click();
     await page.getByRole('heading', { name: 'E-procurement clinic' }).waitFor();
     const seen = await page.locator('main').innerText();
     expect(seen).not.toContain('Members only: budget cycles');
@@ -250,10 +172,9 @@ withBrowser('the web client in a real browser', () => {
     expect(seen).toContain('Africa/Accra');
     expect(await seriousViolations(page)).toEqual([]);
     // The member, in a browser of their own.
-    await freshContext();
-    const memberPage = await context.newPage();
+    const memberPage = await suite.newPage();
     await signIn(memberPage, p.member);
-    await memberPage.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await memberPage.getByRole('link', { name: COHORT_NAME }).click();
     await memberPage.getByRole('heading', { name: 'Members only: budget cycles' }).waitFor();
     const clinic = memberPage.getByRole('listitem').filter({ hasText: 'E-procurement clinic' });
     await clinic.getByRole('button', { name: 'Going', exact: true }).click();
@@ -275,10 +196,11 @@ withBrowser('the web client in a real browser', () => {
   });
 
   it('gates a member again when a new charter version is ratified, until they accept it', async () => {
+    const { t } = suite;
     const p = await programme({ accepted: true });
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, p.member);
-    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('link', { name: COHORT_NAME }).click();
     await page.getByRole('heading', { name: 'Spaces' }).waitFor();
     await ratifyPolicy(t, p.cohortId, p.facilitator, [p.peer], { recording: 'ALLOWED' });
     await page.reload();
@@ -288,10 +210,11 @@ withBrowser('the web client in a real browser', () => {
     await page.getByRole('heading', { name: 'Spaces' }).waitFor();
   });
   it('co-creates the charter: a member proposes and votes with a reason, the facilitator ratifies', async () => {
+    const { t } = suite;
     const p = await programme({ accepted: true });
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, p.member);
-    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('link', { name: COHORT_NAME }).click();
     await page.getByLabel('The norm, in a line').fill('Cameras off by default');
     await page.getByLabel('What members agree to').fill('Video is optional in every session.');
     await page.getByRole('button', { name: 'Propose', exact: true }).click();
@@ -315,26 +238,24 @@ withBrowser('the web client in a real browser', () => {
     );
 
     // The facilitator ratifies in the client, and is gated by the new version like everyone else.
-    await freshContext();
-    const facilitatorPage = await context.newPage();
+    const facilitatorPage = await suite.newPage();
     await signIn(facilitatorPage, p.facilitator);
-    await facilitatorPage.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await facilitatorPage.getByRole('link', { name: COHORT_NAME }).click();
     await facilitatorPage.getByRole('button', { name: 'Ratify “Cameras off by default”' }).click();
     await facilitatorPage.getByRole('heading', { name: /The cohort charter, version 2/ }).waitFor();
     expect(await facilitatorPage.getByText('Cameras off by default').count()).toBeGreaterThan(0);
   });
   it('lets a facilitator mark an insight and resolve; a member who may not is told so', async () => {
+    const { t } = suite;
     const p = await programme({ accepted: true });
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, p.member);
     await page.goto(`${t.url}/#/threads/${p.threadId}`);
     const first = page.getByRole('article', { name: 'Jean-Paul Habimana' });
     await first.getByRole('button', { name: 'Mark as insight' }).click();
     await first.getByRole('alert').waitFor();
     expect(await first.getByRole('alert').innerText()).toContain('Something went wrong');
-
-    await freshContext();
-    const facilitatorPage = await context.newPage();
+    const facilitatorPage = await suite.newPage();
     await signIn(facilitatorPage, p.facilitator);
     await facilitatorPage.goto(`${t.url}/#/threads/${p.threadId}`);
     const reply = facilitatorPage.getByRole('article', { name: 'Jean-Paul Habimana' });
@@ -349,6 +270,7 @@ withBrowser('the web client in a real browser', () => {
     expect(row.status).toBe('RESOLVED');
   });
   it('finds peers in the expertise directory by area and language', async () => {
+    const { t } = suite;
     const p = await programme({ accepted: true });
     const UPDATE = 'mutation ($input: UpdateProfileInput!) { updateMyProfile(input: $input) { updatedAt } }';
     await t.ok(
@@ -368,9 +290,9 @@ withBrowser('the web client in a real browser', () => {
       { input: { cohortId: p.cohortId, areas: ['curriculum'], experience: [], languages: ['rw'] } },
       p.facilitator.token,
     );
-    const page = await context.newPage();
+    const page = await suite.newPage();
     await signIn(page, p.member);
-    await page.getByRole('link', { name: 'Digital Education Reform 2026' }).click();
+    await page.getByRole('link', { name: COHORT_NAME }).click();
     await page.getByRole('link', { name: 'Find peers by their expertise' }).click();
     await page.getByRole('heading', { name: 'Who knows what' }).waitFor();
     await page.getByLabel('Area of expertise').selectOption('procurement');
@@ -381,5 +303,110 @@ withBrowser('the web client in a real browser', () => {
     expect(found).toEqual(['Kofi Mensah']);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'directory.png'), fullPage: true });
+  });
+  it('offers a need to the peers who could help, and asks them without naming the asker', async () => {
+    const { t } = suite;
+    const p = await programme({ accepted: true });
+    await t.ok(
+      'mutation ($input: UpdateProfileInput!) { updateMyProfile(input: $input) { updatedAt } }',
+      { input: { cohortId: p.cohortId, areas: ['procurement'], experience: [], languages: ['en'] } },
+      p.peer.token,
+    );
+    const page = await suite.newPage();
+    await signIn(page, p.member);
+    await page.getByRole('link', { name: COHORT_NAME }).click();
+    await page.getByLabel('What you need, in a line').fill('Procurement of devices for rural schools');
+    await page.getByLabel('The situation').fill('Tenders fail for lack of procurement capacity in districts.');
+    await page.getByLabel('Theme').fill('procurement');
+    await page.getByRole('button', { name: 'Add to the agenda' }).click();
+    const need = page.getByRole('listitem').filter({ hasText: 'Procurement of devices for rural schools' });
+    await need.getByRole('button', { name: 'Who could help?' }).click();
+    const kofi = need.getByRole('checkbox', { name: /Kofi Mensah · finance · GH/ });
+    await kofi.check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await need.getByRole('button', { name: 'Ask them' }).click();
+    await need.getByText('1 asked.', { exact: false }).waitFor();
+    const notified = await t.dataSource.query<{ kind: string; target_kind: string }[]>(
+      'SELECT kind, target_kind FROM notifications WHERE membership_id = $1',
+      [p.peer.membershipId],
+    );
+    expect(notified).toHaveLength(1);
+    expect(notified[0].target_kind).toBe('NEED');
+  });
+
+  it('after the cohort concludes, members carry on in the alumni space; the archive stays readable', async () => {
+    const { t } = suite;
+    const p = await programme({ accepted: true });
+    const { concludeCohort } = await t.ok<{ concludeCohort: { archiveProposalId: string } }>(
+      'mutation ($input: ConcludeCohortInput!) { concludeCohort(input: $input) { archiveProposalId } }',
+      { input: { cohortId: p.cohortId } },
+      p.facilitator.token,
+    );
+    const page = await suite.newPage();
+    await signIn(page, p.member);
+    await page.getByRole('link', { name: COHORT_NAME }).click();
+    await page.getByText(/This cohort concluded on/).waitFor();
+    await page.getByRole('link', { name: 'Keep talking in the alumni space' }).click();
+    await page.getByRole('heading', { name: 'Start a thread' }).waitFor();
+    await page.getByLabel('What kind of thread').selectOption('PRACTICE');
+    await page.getByLabel('Title', { exact: true }).fill('One year on: what stuck');
+    await page.getByLabel('What you want to say').fill('The pooled maintenance budget survived the new fiscal year.');
+    await page.getByRole('button', { name: 'Post the thread' }).click();
+    await page.getByRole('heading', { name: 'One year on: what stuck' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const [alumni] = await t.dataSource.query<{ title: string }[]>(
+      `SELECT s.title FROM threads t JOIN spaces s ON s.id = t.space_id WHERE t.title = 'One year on: what stuck'`,
+    );
+    expect(alumni.title).toBe('Alumni');
+
+    // Archived: read-only, and still readable.
+    await t.ok(
+      'mutation ($id: ID!) { withdrawNorm(proposalId: $id) { id } }',
+      { id: concludeCohort.archiveProposalId },
+      p.facilitator.token,
+    );
+    await t.ok('mutation ($id: ID!) { archiveCohort(cohortId: $id) { id } }', { id: p.cohortId }, p.facilitator.token);
+    await page.goto(`${t.url}/#/cohorts/${p.cohortId}`);
+    await page.getByText(/This cohort was archived on .*read-only/).waitFor();
+    await page.goto(`${t.url}/#/spaces/${p.spaceId}`);
+    await page.getByRole('link', { name: 'Tablet procurement for schools' }).click();
+    await page.locator('.replies .replies').getByText('Through a framework agreement?').waitFor();
+    // Read-only: nothing offers to write.
+    expect(await page.getByRole('button', { name: 'Send reply' }).count()).toBe(0);
+    await page.goto(`${t.url}/#/spaces/${p.spaceId}`);
+    await page.getByRole('link', { name: 'Tablet procurement for schools' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Start a thread' }).count()).toBe(0);
+  });
+  it('works over a 3G-class link: signs in, reads a thread, replies and sees others live', async () => {
+    const { t } = suite;
+    const p = await programme({ accepted: true });
+    const page = await suite.newPage();
+    // Chromium's "3G" preset (DevTools): 1.6 Mbit/s down, 750 kbit/s up, 562.5 ms added latency.
+    // Load times on such links are measured by `npm run bench:web`, not asserted here.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 562.5,
+      downloadThroughput: ((1.6 * 1024 * 1024) / 8) * 0.9,
+      uploadThroughput: ((750 * 1024) / 8) * 0.9,
+    });
+    let fetchedBytes = 0;
+    cdp.on(
+      'Network.loadingFinished',
+      (event: { encodedDataLength: number }) => (fetchedBytes += event.encodedDataLength),
+    );
+    await signIn(page, p.member);
+    // Everything the browser fetched to show the sign-in page and the cohorts: compressed.
+    expect(fetchedBytes).toBeLessThan(250 * 1024);
+    await page.getByRole('link', { name: COHORT_NAME }).click();
+    await page.getByRole('link', { name: 'Space' }).click();
+    await page.getByRole('link', { name: 'Tablet procurement for schools' }).click();
+    await page.locator('.replies .replies').getByText('Through a framework agreement?').waitFor();
+    await page.getByLabel('Your reply').last().fill('Sent over a slow link.');
+    await page.getByRole('button', { name: 'Send reply' }).last().click();
+    await page.getByText('Sent over a slow link.').waitFor();
+    await t.ok(REPLY, { input: { threadId: p.threadId, body: 'Received over a slow link.' } }, p.peer.token);
+    await page.getByText('Received over a slow link.').waitFor();
   });
 });

@@ -2,6 +2,8 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -123,4 +125,27 @@ export function serveWorker<T>(handle: (message: T) => Promise<unknown>): void {
         process.send!({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The built Convene server's settings for a benchmark on the database at `databaseUrl`. */
+function productEnv(databaseUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    // Request logs are an operator's choice; the benchmark measures the server, not its log sink.
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    RUN_MIGRATIONS: 'false',
+    // Load from one machine sends far more than people do; the limits themselves still run.
+    RATE_LIMIT_MULTIPLIER: '1000',
+    ADMIN_EMAIL: 'admin@bench.convene',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    DATA_DIR: join(root, '.data', 'bench'),
+  };
+}
+
+/** The built Convene server (dist/src/main.js) on the database at `databaseUrl`. */
+export function startProductService(databaseUrl: string): Promise<ServiceProcess> {
+  return startService(join(root, 'dist', 'src', 'main.js'), productEnv(databaseUrl));
 }

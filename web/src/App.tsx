@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 import { client, session } from './api.js';
 import { LANGUAGES, useI18n } from './i18n/index.js';
+import { Breakout } from './pages/Breakout.js';
 import { Cohort } from './pages/Cohort.js';
 import { Cohorts } from './pages/Cohorts.js';
 import { Directory } from './pages/Directory.js';
 import { Invite } from './pages/Invite.js';
 import { Login } from './pages/Login.js';
+import { Manage } from './pages/Manage.js';
+import { Session } from './pages/Session.js';
 import { Space } from './pages/Space.js';
 import { Thread } from './pages/Thread.js';
 import { realtime } from './realtime.js';
@@ -24,6 +27,12 @@ function Page({ route }: { route: string[] }) {
       return <Thread id={id} />;
     case 'directory':
       return <Directory cohortId={id} />;
+    case 'manage':
+      return <Manage cohortId={id} />;
+    case 'sessions':
+      return <Session id={id} />;
+    case 'breakouts':
+      return <Breakout id={id} />;
     default:
       return <Cohorts />;
   }

@@ -24,6 +24,8 @@ export const client = new ApolloClient({
     },
   }),
   cache: new InMemoryCache(),
+  // A page shows what it has at once and asks the server again: what others did meanwhile shows.
+  defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
 });
 
 /** The error code the server sent (`extensions.code`), if any. */

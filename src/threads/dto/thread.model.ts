@@ -61,7 +61,9 @@ export class ThreadModel {
   @Field()
   createdAt!: Date;
 
+  @Field(() => ID, { description: 'The cohort the thread belongs to.' })
   cohortId!: string;
+
   mentionedMembershipIds!: string[];
   /** The page of replies read with the thread, when the document asked for one. */
   postsRead?: { page: PageArgs; posts: Connection<PostModel> };

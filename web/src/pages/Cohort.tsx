@@ -1,6 +1,8 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
-import { useI18n } from '../i18n/index.js';
+import { useEffect } from 'react';
+import { formatTime, useI18n } from '../i18n/index.js';
+import { realtime } from '../realtime.js';
 import { href } from '../router.js';
 import { Loading } from './Loading.js';
 import { Needs } from './Needs.js';
@@ -13,6 +15,10 @@ const COHORT = gql`
       id
       name
       purpose
+      status
+      concludedAt
+      archivedAt
+      alumniSpaceId
       myMembership {
         id
         role
@@ -61,6 +67,10 @@ interface CohortData {
     id: string;
     name: string;
     purpose: string;
+    status: 'ACTIVE' | 'CONCLUDED' | 'ARCHIVED';
+    concludedAt: string | null;
+    archivedAt: string | null;
+    alumniSpaceId: string | null;
     myMembership: { id: string; role: string; acceptedCharterVersion: number | null } | null;
     charter: { version: number; norms: { id: string; title: string; text: string }[]; policy: { attribution: string } };
   };
@@ -72,8 +82,8 @@ interface SpacesData {
 
 function Spaces({ cohortId }: { cohortId: string }) {
   const { t } = useI18n();
-  const { data, loading, error } = useQuery<SpacesData>(SPACES, { variables: { cohortId } });
-  if (loading || error || !data) return <Loading error={error} />;
+  const { data, error } = useQuery<SpacesData>(SPACES, { variables: { cohortId } });
+  if (!data) return <Loading error={error} />;
   return (
     <section aria-labelledby="spaces">
       <h2 id="spaces">{t('spaces.title')}</h2>
@@ -90,12 +100,42 @@ function Spaces({ cohortId }: { cohortId: string }) {
   );
 }
 
+/** After the programme: where members carry on, and that the archive is read-only. */
+function Stage({ cohort }: { cohort: CohortData['cohort'] }) {
+  const { t, language } = useI18n();
+  if (cohort.status === 'ARCHIVED' && cohort.archivedAt)
+    return (
+      <p className="notice" role="note">
+        {t('cohort.archived', { time: formatTime(cohort.archivedAt, language) })}
+      </p>
+    );
+  if (cohort.status !== 'CONCLUDED' || !cohort.concludedAt) return null;
+  return (
+    <p className="notice" role="note">
+      {t('cohort.concluded', { time: formatTime(cohort.concludedAt, language) })}{' '}
+      {cohort.alumniSpaceId && <a href={href('spaces', cohort.alumniSpaceId)}>{t('cohort.alumni')}</a>}
+    </p>
+  );
+}
+
 /** A cohort: its charter gate until the member accepts the version in force, then its spaces. */
 export function Cohort({ id }: { id: string }) {
   const { t } = useI18n();
-  const { data, loading, error, refetch } = useQuery<CohortData>(COHORT, { variables: { id } });
+  const { data, error, refetch } = useQuery<CohortData>(COHORT, { variables: { id } });
   const [accept, accepting] = useMutation(ACCEPT);
-  if (loading || error || !data) return <Loading error={error} />;
+  // A conclusion, an archiving or a new charter version shows at once.
+  useEffect(
+    () =>
+      realtime.follow(
+        `cohort:${id}`,
+        (event) => {
+          if (event.type === 'cohort.updated' || event.type === 'charter.ratified') void refetch();
+        },
+        () => void refetch(),
+      ),
+    [id, refetch],
+  );
+  if (!data) return <Loading error={error} />;
   const { cohort } = data;
   const gated = (cohort.myMembership?.acceptedCharterVersion ?? 0) < cohort.charter.version;
   const onAccept = async () => {
@@ -106,6 +146,7 @@ export function Cohort({ id }: { id: string }) {
     <>
       <h1>{cohort.name}</h1>
       <p>{cohort.purpose}</p>
+      <Stage cohort={cohort} />
       {gated ? (
         <section className="card" aria-labelledby="charter">
           <h2 id="charter">{t('charter.title', { version: cohort.charter.version })}</h2>
@@ -129,11 +170,16 @@ export function Cohort({ id }: { id: string }) {
           <Spaces cohortId={cohort.id} />
           <Sessions cohortId={cohort.id} />
           {['FACILITATOR', 'MEMBER', 'OBSERVER'].includes(cohort.myMembership?.role ?? '') && (
-            <Needs cohortId={cohort.id} />
+            <Needs cohortId={cohort.id} helpers={['FACILITATOR', 'MEMBER'].includes(cohort.myMembership?.role ?? '')} />
           )}
           {['FACILITATOR', 'MEMBER'].includes(cohort.myMembership?.role ?? '') && (
             <p>
               <a href={href('directory', cohort.id)}>{t('directory.open')}</a>
+            </p>
+          )}
+          {cohort.myMembership?.role === 'FACILITATOR' && (
+            <p>
+              <a href={href('manage', cohort.id)}>{t('manage.open')}</a>
             </p>
           )}
           {['FACILITATOR', 'MEMBER'].includes(cohort.myMembership?.role ?? '') && (

@@ -27,8 +27,8 @@ interface Me {
 
 export function Cohorts() {
   const { t } = useI18n();
-  const { data, loading, error } = useQuery<Me>(ME);
-  if (loading || error || !data) return <Loading error={error} />;
+  const { data, error } = useQuery<Me>(ME);
+  if (!data) return <Loading error={error} />;
   return (
     <section>
       <h1>{t('cohorts.title')}</h1>

@@ -3,6 +3,7 @@ import { gql } from '@apollo/client';
 import { type FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/index.js';
 import { Loading } from './Loading.js';
+import { WhoCouldHelp } from './WhoCouldHelp.js';
 
 const NEEDS = gql`
   query Needs($cohortId: ID!) {
@@ -56,16 +57,19 @@ interface NeedsData {
   };
 }
 
-/** The needs-driven agenda: what members say they need, most supported first. */
-export function Needs({ cohortId }: { cohortId: string }) {
+/**
+ * The needs-driven agenda: what members say they need, most supported first. `helpers`: the
+ * directory is open to this reader (facilitators and members), so peers who could help are offered.
+ */
+export function Needs({ cohortId, helpers }: { cohortId: string; helpers: boolean }) {
   const { t } = useI18n();
-  const { data, loading, error, refetch } = useQuery<NeedsData>(NEEDS, { variables: { cohortId } });
+  const { data, error, refetch } = useQuery<NeedsData>(NEEDS, { variables: { cohortId } });
   const [submit] = useMutation(SUBMIT);
   const [support] = useMutation(SUPPORT);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [theme, setTheme] = useState('');
-  if (loading || error || !data) return <Loading error={error} />;
+  if (!data) return <Loading error={error} />;
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     await submit({ variables: { input: { cohortId, title, description, theme } } });
@@ -91,7 +95,8 @@ export function Needs({ cohortId }: { cohortId: string }) {
               onClick={() => void support({ variables: { input: { needId: node.id } } })}
             >
               {node.supportedByMe ? t('needs.supported') : t('needs.supportIt')}
-            </button>
+            </button>{' '}
+            {helpers && <WhoCouldHelp needId={node.id} title={node.title} />}
           </li>
         ))}
       </ul>

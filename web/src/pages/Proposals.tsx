@@ -105,7 +105,7 @@ export function Proposals({
   onRatified: () => Promise<unknown>;
 }) {
   const { t } = useI18n();
-  const { data, loading, error, refetch } = useQuery<{ normProposals: { edges: { node: Proposal }[] } }>(PROPOSALS, {
+  const { data, error, refetch } = useQuery<{ normProposals: { edges: { node: Proposal }[] } }>(PROPOSALS, {
     variables: { cohortId },
   });
   const [propose] = useMutation(PROPOSE);
@@ -113,7 +113,7 @@ export function Proposals({
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
-  if (loading || error || !data) return <Loading error={error} />;
+  if (!data) return <Loading error={error} />;
   const onPropose = async (event: FormEvent) => {
     event.preventDefault();
     await propose({ variables: { input: { cohortId, title, text } } });

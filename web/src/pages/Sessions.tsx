@@ -1,7 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
 import { useState } from 'react';
-import { formatTime, useI18n } from '../i18n/index.js';
+import { useI18n } from '../i18n/index.js';
+import { href } from '../router.js';
+import { SessionTime } from '../components.js';
 import { Loading } from './Loading.js';
 
 const SESSIONS = gql`
@@ -65,12 +67,12 @@ const ANSWERS = ['GOING', 'MAYBE', 'NOT_GOING'] as const;
 
 /** Upcoming sessions the caller may see: times in the viewer's zone and the organiser's; RSVP; calendar feed. */
 export function Sessions({ cohortId }: { cohortId: string }) {
-  const { t, language } = useI18n();
-  const { data, loading, error, refetch } = useQuery<SessionsData>(SESSIONS, { variables: { cohortId } });
+  const { t } = useI18n();
+  const { data, error, refetch } = useQuery<SessionsData>(SESSIONS, { variables: { cohortId } });
   const [rsvp] = useMutation(RSVP);
   const [createFeed] = useMutation<{ createCalendarFeed: { url: string } }>(FEED);
   const [feed, setFeed] = useState<string | null>(null);
-  if (loading || error || !data) return <Loading error={error} />;
+  if (!data) return <Loading error={error} />;
   const answer = async (sessionId: string, status: string) => {
     await rsvp({ variables: { input: { sessionId, status } } });
     await refetch();
@@ -86,18 +88,10 @@ export function Sessions({ cohortId }: { cohortId: string }) {
       <ul className="list">
         {data.sessions.edges.map(({ node }) => (
           <li key={node.id}>
-            <h3>{node.title}</h3>
-            <p>
-              <time dateTime={node.startsAt}>{formatTime(node.startsAt, language)}</time>{' '}
-              <span className="muted">
-                (
-                {t('sessions.organiserTime', {
-                  time: formatTime(node.startsAt, language, node.timeZone),
-                  zone: node.timeZone,
-                })}
-                )
-              </span>
-            </p>
+            <h3>
+              <a href={href('sessions', node.id)}>{node.title}</a>
+            </h3>
+            <SessionTime startsAt={node.startsAt} timeZone={node.timeZone} />
             <p>{node.abstract}</p>
             <p className="muted">{t('sessions.going', { count: node.goingCount })}</p>
             <fieldset>

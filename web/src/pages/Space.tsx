@@ -1,7 +1,9 @@
-import { useQuery } from '@apollo/client/react';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
+import { type FormEvent, useState } from 'react';
+import { InlineError, useWritable } from '../components.js';
 import { formatTime, useI18n } from '../i18n/index.js';
-import { href } from '../router.js';
+import { go, href } from '../router.js';
 import { Loading } from './Loading.js';
 
 const SPACE = gql`
@@ -26,6 +28,57 @@ const SPACE = gql`
   }
 `;
 
+const START = gql`
+  mutation StartThread($input: StartThreadInput!) {
+    startThread(input: $input) {
+      id
+    }
+  }
+`;
+
+const KINDS = ['CHALLENGE', 'QUESTION', 'PRACTICE', 'RESOURCE'] as const;
+
+/** A new thread: a real challenge, a question, a practice or a resource. */
+function StartThread({ spaceId }: { spaceId: string }) {
+  const { t } = useI18n();
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [kind, setKind] = useState<string>('CHALLENGE');
+  const [start, { loading, error }] = useMutation<{ startThread: { id: string } }>(START);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await start({ variables: { input: { spaceId, title, body, kind } } });
+    if (result.data) go('threads', result.data.startThread.id);
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} aria-labelledby="start-thread" className="card">
+      <h2 id="start-thread">{t('threads.start')}</h2>
+      <label>
+        {t('threads.kind')}
+        <select value={kind} onChange={(e) => setKind(e.target.value)}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`threads.kind.${k}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('threads.newTitle')}
+        <input required value={title} onChange={(e) => setTitle(e.target.value)} />
+      </label>
+      <label>
+        {t('threads.newBody')}
+        <textarea required rows={5} value={body} onChange={(e) => setBody(e.target.value)} />
+      </label>
+      <InlineError error={error} />
+      <button type="submit" disabled={loading}>
+        {t('threads.post')}
+      </button>
+    </form>
+  );
+}
+
 interface SpaceData {
   space: { id: string; title: string; purpose: string; cohortId: string };
   threads: { edges: { node: { id: string; title: string; replyCount: number; lastActivityAt: string } }[] };
@@ -33,8 +86,9 @@ interface SpaceData {
 
 export function Space({ id }: { id: string }) {
   const { t, language } = useI18n();
-  const { data, loading, error } = useQuery<SpaceData>(SPACE, { variables: { id } });
-  if (loading || error || !data) return <Loading error={error} />;
+  const { data, error } = useQuery<SpaceData>(SPACE, { variables: { id } });
+  const writable = useWritable(data?.space.cohortId);
+  if (!data) return <Loading error={error} />;
   return (
     <>
       <p>
@@ -56,6 +110,7 @@ export function Space({ id }: { id: string }) {
           ))}
         </ul>
       </section>
+      {writable && <StartThread spaceId={data.space.id} />}
     </>
   );
 }

@@ -1,8 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
-import { type FormEvent, useEffect, useState } from 'react';
-import { formatTime, useI18n } from '../i18n/index.js';
-import { realtime } from '../realtime.js';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type Author, Byline, InlineError, useWritable } from '../components.js';
+import { useI18n } from '../i18n/index.js';
+import { useLiveAppended } from '../live.js';
 import { href } from '../router.js';
 import { Loading } from './Loading.js';
 
@@ -10,6 +11,7 @@ const THREAD = gql`
   query Thread($id: ID!) {
     thread(id: $id) {
       id
+      cohortId
       spaceId
       title
       body
@@ -66,6 +68,16 @@ const RESOLVE = gql`
   }
 `;
 
+const HIDE = gql`
+  mutation HidePost($input: HidePostInput!) {
+    hidePost(input: $input) {
+      id
+      hidden
+      body
+    }
+  }
+`;
+
 const REPLY = gql`
   mutation Reply($input: ReplyInput!) {
     reply(input: $input) {
@@ -73,12 +85,6 @@ const REPLY = gql`
     }
   }
 `;
-
-interface Author {
-  displayName: string;
-  ministry: string | null;
-  country: string | null;
-}
 
 interface Post {
   id: string;
@@ -94,6 +100,7 @@ interface Post {
 interface ThreadData {
   thread: {
     id: string;
+    cohortId: string;
     spaceId: string;
     title: string;
     body: string;
@@ -102,19 +109,6 @@ interface ThreadData {
     author: Author | null;
     posts: { edges: { node: Post }[] };
   };
-}
-
-/** Who wrote it, as the server said: never more than it sent. */
-function Byline({ author, at }: { author: Author | null; at: string }) {
-  const { t, language } = useI18n();
-  const who = author
-    ? [author.displayName, author.ministry, author.country].filter(Boolean).join(' · ')
-    : t('thread.anonymous');
-  return (
-    <p className="byline">
-      {who} · <time dateTime={at}>{formatTime(at, language)}</time>
-    </p>
-  );
 }
 
 function ReplyForm({ threadId, parentId, label }: { threadId: string; parentId: string | null; label: string }) {
@@ -144,18 +138,6 @@ function ReplyForm({ threadId, parentId, label }: { threadId: string; parentId: 
   );
 }
 
-/** The server's refusal of an action, beside the button that asked. */
-function InlineError({ error }: { error?: { message: string } | null }) {
-  const { t } = useI18n();
-  if (!error) return null;
-  return (
-    <span className="error" role="alert">
-      {' '}
-      {t('common.error', { message: error.message })}
-    </span>
-  );
-}
-
 /** Facilitators and the thread's author mark insights; the server refuses anyone else, and says so. */
 function InsightToggle({ post }: { post: Post }) {
   const { t } = useI18n();
@@ -171,6 +153,47 @@ function InsightToggle({ post }: { post: Post }) {
         {post.isInsight ? t('thread.unmarkInsight') : t('thread.markInsight')}
       </button>
       <InlineError error={error} />
+    </>
+  );
+}
+
+/** Facilitators hide a reply with a reason; the server refuses anyone else, and says so. */
+function HideAction({ post }: { post: Post }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  // The thread is read again so that a reply that arrived live shows as hidden too.
+  const [hide, { loading, error }] = useMutation(HIDE, { refetchQueries: ['Thread'] });
+  const reasonField = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (open) reasonField.current?.focus();
+  }, [open]);
+  if (post.hidden) return null;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const done = await hide({ variables: { input: { postId: post.id, reason } } }).catch(() => null);
+    if (done) setOpen(false);
+  };
+  return (
+    <>
+      <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {t('thread.hide')}
+      </button>
+      {open && (
+        <form className="reply" onSubmit={(e) => void submit(e)} aria-label={t('thread.hideSubmit')}>
+          <label>
+            {t('thread.hideReason')}
+            <textarea ref={reasonField} required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="submit" disabled={loading}>
+            {t('thread.hideSubmit')}
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>
+            {t('thread.hideCancel')}
+          </button>
+          <InlineError error={error} />
+        </form>
+      )}
     </>
   );
 }
@@ -193,7 +216,18 @@ function ResolveButton({ threadId }: { threadId: string }) {
   );
 }
 
-function Replies({ posts, parentId, threadId }: { posts: Post[]; parentId: string | null; threadId: string }) {
+function Replies({
+  posts,
+  parentId,
+  threadId,
+  writable,
+}: {
+  posts: Post[];
+  parentId: string | null;
+  threadId: string;
+  /** False in an archive: nothing to act on, only to read. */
+  writable: boolean;
+}) {
   const { t } = useI18n();
   const [replyingTo, setReplyingTo] = useState<string | null>(null);
   const children = posts.filter((post) => (post.parent?.id ?? null) === parentId);
@@ -206,17 +240,21 @@ function Replies({ posts, parentId, threadId }: { posts: Post[]; parentId: strin
             <Byline author={post.author} at={post.createdAt} />
             {post.isInsight && <p className="badge">{t('thread.insight')}</p>}
             {post.hidden ? <p className="muted">{t('thread.hidden')}</p> : <p className="body">{post.body}</p>}
-            <InsightToggle post={post} />
-            <button
-              type="button"
-              className="link"
-              onClick={() => setReplyingTo(replyingTo === post.id ? null : post.id)}
-            >
-              {t('thread.replyTo')}
-            </button>
+            {writable && (
+              <>
+                <InsightToggle post={post} /> <HideAction post={post} />{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setReplyingTo(replyingTo === post.id ? null : post.id)}
+                >
+                  {t('thread.replyTo')}
+                </button>
+              </>
+            )}
             {replyingTo === post.id && <ReplyForm threadId={threadId} parentId={post.id} label={t('thread.replyTo')} />}
           </article>
-          <Replies posts={posts} parentId={post.id} threadId={threadId} />
+          <Replies posts={posts} parentId={post.id} threadId={threadId} writable={writable} />
         </li>
       ))}
     </ul>
@@ -226,24 +264,16 @@ function Replies({ posts, parentId, threadId }: { posts: Post[]; parentId: strin
 /** A thread with its nested replies; replies from others arrive live. */
 export function Thread({ id }: { id: string }) {
   const { t } = useI18n();
-  const { data, loading, error, refetch } = useQuery<ThreadData>(THREAD, { variables: { id } });
-  const [live, setLive] = useState<Post[]>([]);
-  useEffect(() => {
-    setLive([]);
-    return realtime.follow(
-      `thread:${id}`,
-      (event) => {
-        if (event.type !== 'post.created') return;
-        const post = event.payload as Post;
-        setLive((current) => (current.some((p) => p.id === post.id) ? current : [...current, post]));
-      },
-      () => void refetch(),
-    );
-  }, [id, refetch]);
-  if (loading || error || !data) return <Loading error={error} />;
+  const { data, error, refetch } = useQuery<ThreadData>(THREAD, { variables: { id } });
+  const writable = useWritable(data?.thread.cohortId);
+  const posts = useLiveAppended(
+    `thread:${id}`,
+    'post.created',
+    data?.thread.posts.edges.map((e) => e.node) ?? [],
+    refetch,
+  );
+  if (!data) return <Loading error={error} />;
   const { thread } = data;
-  const loaded = thread.posts.edges.map((e) => e.node);
-  const posts = [...loaded, ...live.filter((p) => !loaded.some((l) => l.id === p.id))];
   return (
     <>
       <p>
@@ -256,18 +286,20 @@ export function Thread({ id }: { id: string }) {
         {thread.status === 'RESOLVED' ? (
           <p className="badge">{t('thread.resolved')}</p>
         ) : (
-          <ResolveButton threadId={thread.id} />
+          writable && <ResolveButton threadId={thread.id} />
         )}
       </article>
       <section aria-labelledby="replies" aria-live="polite">
         <h2 id="replies">{t('threads.replies', { count: posts.length })}</h2>
         <p className="muted">{t('thread.live')}</p>
-        <Replies posts={posts} parentId={null} threadId={thread.id} />
+        <Replies posts={posts} parentId={null} threadId={thread.id} writable={writable} />
       </section>
-      <section aria-labelledby="reply">
-        <h2 id="reply">{t('thread.reply')}</h2>
-        <ReplyForm threadId={thread.id} parentId={null} label={t('thread.reply')} />
-      </section>
+      {writable && (
+        <section aria-labelledby="reply">
+          <h2 id="reply">{t('thread.reply')}</h2>
+          <ReplyForm threadId={thread.id} parentId={null} label={t('thread.reply')} />
+        </section>
+      )}
     </>
   );
 }
