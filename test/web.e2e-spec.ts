@@ -24,6 +24,9 @@ withBrowser('the web client in a real browser', () => {
     const { t } = suite;
     const p = await programme();
     const page = await suite.newPage();
+    await page.goto(`${t.url}/#/login`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await signIn(page, p.member);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('link', { name: COHORT_NAME }).click();
@@ -348,6 +351,7 @@ withBrowser('the web client in a real browser', () => {
     await page.getByText(/This cohort concluded on/).waitFor();
     await page.getByRole('link', { name: 'Keep talking in the alumni space' }).click();
     await page.getByRole('heading', { name: 'Start a thread' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('What kind of thread').selectOption('PRACTICE');
     await page.getByLabel('Title', { exact: true }).fill('One year on: what stuck');
     await page.getByLabel('What you want to say').fill('The pooled maintenance budget survived the new fiscal year.');

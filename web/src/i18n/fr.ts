@@ -1,7 +1,8 @@
 import type { MessageKey } from './en.js';
 
-/** French: the main journeys (sign-in, charter, spaces, threads). */
+/** French: every message (test/web-i18n.e2e-spec.ts checks that none is missing). */
 export const fr: Partial<Record<MessageKey, string>> = {
+  'app.name': 'Convene',
   'app.skip': 'Aller au contenu',
   'app.offline': 'Vous êtes hors ligne. Convene se mettra à jour au retour de la connexion.',
   'app.reconnected': 'De nouveau en ligne.',
