@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { join, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -35,11 +35,11 @@ function bodyErrors(error: unknown, _req: Request, res: Response, next: NextFunc
  * The client's scripts and styles carry a hash of their content in their names, so a browser keeps
  * them for a year; the page that names them is checked every time, so a new release shows at once.
  */
-function cacheWebClient(response: ServerResponse, path: string): void {
-  response.setHeader(
-    'cache-control',
-    path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-  );
+function cacheWebClient(webDir: string) {
+  return (response: ServerResponse, path: string): void => {
+    const hashed = relative(webDir, path).startsWith(`assets${sep}`);
+    response.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+  };
 }
 
 /** Where the built web client is (web/dist), from the compiled server or from its sources; null if not built. */
@@ -81,7 +81,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     app.useLogger(app.get(Logger));
     // The web client, when it has been built: static files at `/` (GraphQL stays at `/graphql`).
     const web = webClientDir();
-    if (web) app.useStaticAssets(web, { index: 'index.html', setHeaders: cacheWebClient });
+    if (web) app.useStaticAssets(web, { index: 'index.html', setHeaders: cacheWebClient(web) });
     app.useWebSocketAdapter(new ConveneIoAdapter(app, config));
     app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
     await app.init();

@@ -1,48 +1,24 @@
 import { join } from 'node:path';
-import { RsvpStatus, SessionEntity, SessionRsvpEntity, SessionState } from '../src/sessions/session.entity.js';
-import { browserSuite, programme, SCREENSHOTS, seriousViolations, signIn, withBrowser } from './harness/browser.js';
-import { newMember, newUser, type TestMember } from './harness/factories.js';
-import type { TestApp } from './harness/test-app.js';
+import { SessionState } from '../src/sessions/session.entity.js';
+import {
+  browserSuite,
+  programmeWithSession,
+  SCREENSHOTS,
+  seriousViolations,
+  signIn,
+  withBrowser,
+} from './harness/browser.js';
 
 const ASK = 'mutation ($input: AskQuestionInput!) { askQuestion(input: $input) { id } }';
 const UPVOTE = 'mutation ($input: UpvoteQuestionInput!) { upvoteQuestion(input: $input) { id votes } }';
 const NOTE = 'mutation ($input: AddBreakoutNoteInput!) { addBreakoutNote(input: $input) { id } }';
-
-/** The programme's people with a session today, everyone answering GOING. */
-async function withSession(t: TestApp, state: SessionState) {
-  const p = await programme(t, { accepted: true });
-  const session = await t.dataSource.getRepository(SessionEntity).save({
-    cohortId: p.cohortId,
-    title: 'Financing school connectivity',
-    abstract: 'Universal service funds, three experiences',
-    startsAt: new Date(Date.now() - 300_000),
-    endsAt: new Date(Date.now() + 3_600_000),
-    timeZone: 'Africa/Kigali',
-    state,
-    createdById: p.facilitator.id,
-  });
-  const ict = await newMember(t, p.cohortId, {
-    ministry: 'ict',
-    country: 'SN',
-    user: await newUser(t, { displayName: 'Awa Ndiaye' }),
-  });
-  const going = async (who: TestMember) =>
-    t.dataSource.getRepository(SessionRsvpEntity).save({
-      cohortId: p.cohortId,
-      sessionId: session.id,
-      membershipId: who.membershipId,
-      status: RsvpStatus.GOING,
-    });
-  for (const who of [p.member, p.peer, ict]) await going(who);
-  return { ...p, ict, sessionId: session.id };
-}
 
 withBrowser('sessions in the web client: live questions and breakout groups', () => {
   const suite = browserSuite();
 
   it('asks and upvotes questions live, most upvoted first', async () => {
     const { t } = suite;
-    const s = await withSession(t, SessionState.LIVE);
+    const s = await programmeWithSession(t, SessionState.LIVE);
     const page = await suite.newPage();
     await signIn(t, page, s.member);
     await page.getByRole('link', { name: /Digital Education Reform/ }).click();
@@ -85,11 +61,24 @@ withBrowser('sessions in the web client: live questions and breakout groups', ()
     expect(await theirs.innerText()).toContain('Kofi Mensah');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'session.png'), fullPage: true });
+
+    // The facilitator hides the member's question with a reason: it leaves the member's page, and
+    // stays on the facilitator's, marked as hidden.
+    const facilitatorPage = await suite.newPage();
+    await signIn(t, facilitatorPage, s.facilitator);
+    await facilitatorPage.goto(`${t.url}/#/sessions/${s.sessionId}`);
+    const held = facilitatorPage.getByRole('article', { name: 'How did you price the universal service levy?' });
+    await held.getByRole('button', { name: 'Hide' }).click();
+    await held.getByLabel(/Why hide this question/).fill('Off topic for this session');
+    await held.getByRole('button', { name: 'Hide this question' }).click();
+    await held.getByText('Hidden from participants: Off topic for this session').waitFor();
+    await mine.waitFor({ state: 'detached', timeout: 5000 });
+    expect(await seriousViolations(facilitatorPage)).toEqual([]);
   });
 
   it('the facilitator opens the session and splits it; a member joins their group, takes notes and reports back', async () => {
     const { t } = suite;
-    const s = await withSession(t, SessionState.SCHEDULED);
+    const s = await programmeWithSession(t, SessionState.SCHEDULED);
     const facilitatorPage = await suite.newPage();
     await signIn(t, facilitatorPage, s.facilitator);
     await facilitatorPage.goto(`${t.url}/#/sessions/${s.sessionId}`);

@@ -56,6 +56,17 @@ withBrowser('the web client in a real browser', () => {
     // Someone else replies: it arrives without reloading.
     await t.ok(REPLY, { input: { threadId: p.threadId, body: 'Same in Ghana, since 2022.' } }, p.peer.token);
     await page.getByText('Same in Ghana, since 2022.').waitFor({ timeout: 5000 });
+    // An answer to a reply arrives live in its place, nested under that reply.
+    const [{ id: firstReply }] = await t.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM posts WHERE thread_id = $1 AND body = $2',
+      [p.threadId, 'Our treasury did.'],
+    );
+    await t.ok(
+      REPLY,
+      { input: { threadId: p.threadId, body: 'Which budget line?', parentId: firstReply } },
+      p.member.token,
+    );
+    await page.locator('.replies .replies').getByText('Which budget line?').waitFor({ timeout: 5000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'thread.png'), fullPage: true });
   });
 

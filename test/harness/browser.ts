@@ -2,6 +2,7 @@ import axe from 'axe-core';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { RsvpStatus, SessionEntity, SessionRsvpEntity, type SessionState } from '../../src/sessions/session.entity.js';
 import { newCohort, newMember, newSpace, newThread, newUser, type TestMember } from './factories.js';
 import { startTestApp, type TestApp } from './test-app.js';
 
@@ -110,4 +111,33 @@ export async function programme(t: TestApp, { accepted = false } = {}) {
   ).reply.id;
   await t.ok(REPLY, { input: { threadId, body: 'Through a framework agreement?', parentId: first } }, peer.token);
   return { cohortId, facilitator, peer, member, spaceId, threadId };
+}
+
+/** The programme's people with a session today, everyone answering GOING. */
+export async function programmeWithSession(t: TestApp, state: SessionState) {
+  const p = await programme(t, { accepted: true });
+  const session = await t.dataSource.getRepository(SessionEntity).save({
+    cohortId: p.cohortId,
+    title: 'Financing school connectivity',
+    abstract: 'Universal service funds, three experiences',
+    startsAt: new Date(Date.now() - 300_000),
+    endsAt: new Date(Date.now() + 3_600_000),
+    timeZone: 'Africa/Kigali',
+    state,
+    createdById: p.facilitator.id,
+  });
+  const ict = await newMember(t, p.cohortId, {
+    ministry: 'ict',
+    country: 'SN',
+    user: await newUser(t, { displayName: 'Awa Ndiaye' }),
+  });
+  const going = async (who: TestMember) =>
+    t.dataSource.getRepository(SessionRsvpEntity).save({
+      cohortId: p.cohortId,
+      sessionId: session.id,
+      membershipId: who.membershipId,
+      status: RsvpStatus.GOING,
+    });
+  for (const who of [p.member, p.peer, ict]) await going(who);
+  return { ...p, ict, sessionId: session.id };
 }

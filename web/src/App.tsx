@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { client, session } from './api.js';
+import { gql } from '@apollo/client';
+import { client, session, TOKEN_KEY } from './api.js';
 import { LANGUAGES, useI18n } from './i18n/index.js';
 import { Breakout } from './pages/Breakout.js';
 import { Cohort } from './pages/Cohort.js';
@@ -13,6 +14,12 @@ import { Space } from './pages/Space.js';
 import { Thread } from './pages/Thread.js';
 import { realtime } from './realtime.js';
 import { go, useRoute } from './router.js';
+
+const LOGOUT = gql`
+  mutation Logout {
+    logout
+  }
+`;
 
 function Page({ route }: { route: string[] }) {
   const [section, id] = route;
@@ -53,10 +60,26 @@ export function App() {
       window.removeEventListener('online', back);
     };
   }, []);
-  const signOut = () => {
+  // Each sign-in and sign-out (here or in another tab) draws every page afresh: nothing of the
+  // previous person's pages, state or subscriptions survives.
+  const [epoch, setEpoch] = useState(0);
+  useEffect(() => {
+    const changed = (event: StorageEvent) => {
+      if (event.key !== null && event.key !== TOKEN_KEY) return;
+      realtime.close();
+      void client.clearStore();
+      setEpoch((n) => n + 1);
+    };
+    window.addEventListener('storage', changed);
+    return () => window.removeEventListener('storage', changed);
+  }, []);
+  const signOut = async () => {
+    // Revoked on the server first (its sockets close too), then forgotten here.
+    await client.mutate({ mutation: LOGOUT }).catch(() => undefined);
     session.signOut();
     realtime.close();
-    void client.clearStore();
+    await client.clearStore();
+    setEpoch((n) => n + 1);
     go('login');
   };
   return (
@@ -79,7 +102,7 @@ export function App() {
           </select>
         </label>
         {session.token() && (
-          <button type="button" onClick={signOut}>
+          <button type="button" onClick={() => void signOut()}>
             {t('app.signOut')}
           </button>
         )}
@@ -90,7 +113,7 @@ export function App() {
         </p>
       )}
       <main id="main" tabIndex={-1}>
-        <Page route={route} />
+        <Page key={epoch} route={route} />
       </main>
     </>
   );

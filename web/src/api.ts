@@ -1,14 +1,15 @@
 import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 
-const TOKEN = 'convene.token';
+/** Where this browser keeps the bearer token (every tab of it shares one). */
+export const TOKEN_KEY = 'convene.token';
 
 export const session = {
-  token: (): string | null => localStorage.getItem(TOKEN),
+  token: (): string | null => localStorage.getItem(TOKEN_KEY),
   signIn(token: string): void {
-    localStorage.setItem(TOKEN, token);
+    localStorage.setItem(TOKEN_KEY, token);
   },
   signOut(): void {
-    localStorage.removeItem(TOKEN);
+    localStorage.removeItem(TOKEN_KEY);
   },
 };
 

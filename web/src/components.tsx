@@ -1,5 +1,6 @@
 import { gql } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { formatTime, useI18n } from './i18n/index.js';
 
 export interface Author {
@@ -64,5 +65,64 @@ export function SessionTime({ startsAt, timeZone }: { startsAt: string; timeZone
         ({t('sessions.organiserTime', { time: formatTime(startsAt, language, timeZone), zone: timeZone })})
       </span>
     </p>
+  );
+}
+
+/**
+ * "Hide", then a reason and a confirmation: for replies and questions. The server decides who may
+ * (facilitators); anyone else gets its refusal beside the form.
+ */
+export function HideWithReason({
+  reasonLabel,
+  submitLabel,
+  hide,
+}: {
+  reasonLabel: string;
+  submitLabel: string;
+  hide: (reason: string) => Promise<unknown>;
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const reasonField = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (open) reasonField.current?.focus();
+  }, [open]);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setPending(true);
+    try {
+      await hide(reason);
+      setError(null);
+      setOpen(false);
+    } catch (refused) {
+      setError(refused as Error);
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {t('thread.hide')}
+      </button>
+      {open && (
+        <form className="reply" onSubmit={(e) => void submit(e)} aria-label={submitLabel}>
+          <label>
+            {reasonLabel}
+            <textarea ref={reasonField} required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="submit" disabled={pending}>
+            {submitLabel}
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>
+            {t('thread.hideCancel')}
+          </button>
+          <InlineError error={error} />
+        </form>
+      )}
+    </>
   );
 }

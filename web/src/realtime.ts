@@ -41,9 +41,14 @@ class Realtime {
       }
       for (const notify of this.status) notify(true);
     });
-    socket.on('resync', ({ topic }: { topic: string }) => {
-      for (const resync of this.topics.get(topic)?.resync ?? []) resync();
-    });
+    // `resync`: events were missed and cannot be replayed. `revoked`: this reader may no longer
+    // follow the topic (removed, expired, a new charter to accept). Either way the page reads its
+    // object again, and shows whatever the server now answers (a refusal included).
+    for (const name of ['resync', 'revoked']) {
+      socket.on(name, ({ topic }: { topic: string }) => {
+        for (const resync of this.topics.get(topic)?.resync ?? []) resync();
+      });
+    }
     socket.on('disconnect', () => {
       for (const notify of this.status) notify(false);
     });

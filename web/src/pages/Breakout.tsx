@@ -111,7 +111,7 @@ export function Breakout({ id }: { id: string }) {
   const notes = useLiveAppended(`breakout:${id}`, 'breakout.note', data?.breakoutGroup.notes ?? [], refetch, [
     'breakout.updated',
   ]);
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   const group = data.breakoutGroup;
   const submit = async (event: FormEvent) => {
     event.preventDefault();

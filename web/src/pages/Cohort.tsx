@@ -83,7 +83,7 @@ interface SpacesData {
 function Spaces({ cohortId }: { cohortId: string }) {
   const { t } = useI18n();
   const { data, error } = useQuery<SpacesData>(SPACES, { variables: { cohortId } });
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   return (
     <section aria-labelledby="spaces">
       <h2 id="spaces">{t('spaces.title')}</h2>
@@ -135,7 +135,7 @@ export function Cohort({ id }: { id: string }) {
       ),
     [id, refetch],
   );
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   const { cohort } = data;
   const gated = (cohort.myMembership?.acceptedCharterVersion ?? 0) < cohort.charter.version;
   const onAccept = async () => {

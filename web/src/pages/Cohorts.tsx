@@ -28,7 +28,7 @@ interface Me {
 export function Cohorts() {
   const { t } = useI18n();
   const { data, error } = useQuery<Me>(ME);
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   return (
     <section>
       <h1>{t('cohorts.title')}</h1>

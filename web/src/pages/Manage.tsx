@@ -282,7 +282,7 @@ function Grants({
     spaces: { edges: { node: { id: string; title: string } }[] };
     sessions: { edges: { node: { id: string; title: string; startsAt: string; state: string } }[] };
   }>(GRANTABLE, { variables: { cohortId } });
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   return (
     <>
       <p className="muted">{t('manage.invite.grantsHint')}</p>
@@ -455,7 +455,7 @@ function PendingInvitations({ cohortId, ministryName }: { cohortId: string; mini
   return (
     <section aria-labelledby="pending">
       <h2 id="pending">{t('manage.pending.title')}</h2>
-      {!data ? (
+      {error || !data ? (
         <Loading error={error} />
       ) : invitations.length === 0 ? (
         <p>{t('manage.pending.none')}</p>
@@ -544,7 +544,7 @@ function Members({ cohortId, ministryName }: { cohortId: string; ministryName: M
   return (
     <section aria-labelledby="members">
       <h2 id="members">{t('manage.members.title')}</h2>
-      {!data ? (
+      {error || !data ? (
         <Loading error={error} />
       ) : members.length === 0 ? (
         <p>{t('manage.members.none')}</p>
@@ -653,7 +653,7 @@ function InsightsSection({ cohortId, ministryName }: { cohortId: string; ministr
           ))}
         </select>
       </label>
-      {!insights ? (
+      {error || !insights ? (
         <Loading error={error} />
       ) : (
         <>
@@ -698,7 +698,7 @@ function AuditLog({ cohortId }: { cohortId: string }) {
   return (
     <section aria-labelledby="audit">
       <h2 id="audit">{t('manage.audit.title')}</h2>
-      {!data ? (
+      {error || !data ? (
         <Loading error={error} />
       ) : entries.length === 0 ? (
         <p>{t('manage.audit.none')}</p>

@@ -69,7 +69,7 @@ export function Needs({ cohortId, helpers }: { cohortId: string; helpers: boolea
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [theme, setTheme] = useState('');
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     await submit({ variables: { input: { cohortId, title, description, theme } } });

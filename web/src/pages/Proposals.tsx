@@ -113,7 +113,7 @@ export function Proposals({
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   const onPropose = async (event: FormEvent) => {
     event.preventDefault();
     await propose({ variables: { input: { cohortId, title, text } } });

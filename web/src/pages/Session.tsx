@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
 import { type FormEvent, useEffect, useState } from 'react';
-import { type Author, Byline, InlineError, SessionTime } from '../components.js';
+import { type Author, Byline, HideWithReason, InlineError, SessionTime } from '../components.js';
 import { formatTime, useI18n } from '../i18n/index.js';
 import { realtime } from '../realtime.js';
 import { href } from '../router.js';
@@ -49,6 +49,7 @@ const SESSION = gql`
     votedByMe
     answered
     hidden
+    hiddenReason
     createdAt
     author {
       displayName
@@ -89,6 +90,16 @@ const UPVOTE = gql`
   }
 `;
 
+const HIDE_QUESTION = gql`
+  mutation HideQuestion($input: HideQuestionInput!) {
+    hideQuestion(input: $input) {
+      id
+      hidden
+      hiddenReason
+    }
+  }
+`;
+
 const SET_STATE = gql`
   mutation SetSessionState($input: SetSessionStateInput!) {
     setSessionState(input: $input) {
@@ -114,6 +125,7 @@ interface Question {
   votedByMe: boolean;
   answered: boolean;
   hidden: boolean;
+  hiddenReason: string | null;
   createdAt: string;
   author: Author | null;
 }
@@ -148,16 +160,20 @@ function Questions({
   sessionId,
   connection,
   open,
+  facilitator,
 }: {
   sessionId: string;
   connection: { edges: { node: Question }[] };
   open: boolean;
+  /** Facilitators get hidden questions too (labelled, with the reason), and may hide one. */
+  facilitator: boolean;
 }) {
   const { t } = useI18n();
   const [questions, setQuestions] = useState(() => connection.edges.map((e) => e.node));
   const [body, setBody] = useState('');
   const [ask, asking] = useMutation(ASK);
   const [upvote, upvoting] = useMutation<{ upvoteQuestion: Pick<Question, 'id' | 'votes' | 'votedByMe'> }>(UPVOTE);
+  const [hideQuestion] = useMutation<{ hideQuestion: Pick<Question, 'id' | 'hidden' | 'hiddenReason'> }>(HIDE_QUESTION);
   useEffect(() => setQuestions(connection.edges.map((e) => e.node)), [connection]);
   useEffect(
     () =>
@@ -185,7 +201,15 @@ function Questions({
     const voted = result.data?.upvoteQuestion;
     if (voted) setQuestions((current) => current.map((q) => (q.id === voted.id ? { ...q, ...voted } : q)));
   };
-  const ordered = [...questions].sort((a, b) => b.votes - a.votes || a.createdAt.localeCompare(b.createdAt));
+  const hide = async (questionId: string, reason: string) => {
+    const result = await hideQuestion({ variables: { input: { questionId, reason } } });
+    const hidden = result.data?.hideQuestion;
+    if (hidden) setQuestions((current) => current.map((q) => (q.id === hidden.id ? { ...q, ...hidden } : q)));
+  };
+  // Hidden ones (shown to facilitators only) last, so a projected screen leads with the others.
+  const ordered = [...questions].sort(
+    (a, b) => Number(a.hidden) - Number(b.hidden) || b.votes - a.votes || a.createdAt.localeCompare(b.createdAt),
+  );
   return (
     <section aria-labelledby="questions">
       <h2 id="questions">{t('questions.title')}</h2>
@@ -193,7 +217,10 @@ function Questions({
       <ol className="list" aria-live="polite">
         {ordered.map((question) => (
           <li key={question.id}>
-            <article aria-label={question.body}>
+            <article aria-label={question.body} className={question.hidden ? 'hidden' : undefined}>
+              {question.hidden && (
+                <p className="notice">{t('questions.hidden', { reason: question.hiddenReason ?? '' })}</p>
+              )}
               <p className="body">{question.body}</p>
               <Byline author={question.author} at={question.createdAt} />
               {question.answered && <p className="badge">{t('questions.answered')}</p>}
@@ -205,7 +232,14 @@ function Questions({
                 onClick={() => void vote(question.id)}
               >
                 {t('questions.upvote', { count: question.votes })}
-              </button>
+              </button>{' '}
+              {facilitator && !question.hidden && (
+                <HideWithReason
+                  reasonLabel={t('questions.hideReason')}
+                  submitLabel={t('questions.hideSubmit')}
+                  hide={(reason) => hide(question.id, reason)}
+                />
+              )}
             </article>
           </li>
         ))}
@@ -342,7 +376,7 @@ export function Session({ id }: { id: string }) {
       ),
     [id, refetch],
   );
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   const { session } = data;
   const facilitator = role.data?.cohort.myMembership?.role === 'FACILITATOR';
   const next = NEXT_STATE[session.state as keyof typeof NEXT_STATE];
@@ -368,7 +402,12 @@ export function Session({ id }: { id: string }) {
           <InlineError error={changing.error} />
         </p>
       )}
-      <Questions sessionId={session.id} connection={session.questions} open={session.state === 'SCHEDULED' || live} />
+      <Questions
+        sessionId={session.id}
+        connection={session.questions}
+        open={session.state === 'SCHEDULED' || live}
+        facilitator={facilitator}
+      />
       <Breakouts sessionId={session.id} initial={session.breakouts} facilitator={facilitator} live={live} />
     </>
   );

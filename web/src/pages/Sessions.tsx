@@ -72,7 +72,7 @@ export function Sessions({ cohortId }: { cohortId: string }) {
   const [rsvp] = useMutation(RSVP);
   const [createFeed] = useMutation<{ createCalendarFeed: { url: string } }>(FEED);
   const [feed, setFeed] = useState<string | null>(null);
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   const answer = async (sessionId: string, status: string) => {
     await rsvp({ variables: { input: { sessionId, status } } });
     await refetch();

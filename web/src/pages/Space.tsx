@@ -88,7 +88,7 @@ export function Space({ id }: { id: string }) {
   const { t, language } = useI18n();
   const { data, error } = useQuery<SpaceData>(SPACE, { variables: { id } });
   const writable = useWritable(data?.space.cohortId);
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   return (
     <>
       <p>

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { type Author, Byline, InlineError, useWritable } from '../components.js';
+import { type FormEvent, useState } from 'react';
+import { type Author, Byline, HideWithReason, InlineError, useWritable } from '../components.js';
 import { useI18n } from '../i18n/index.js';
 import { useLiveAppended } from '../live.js';
 import { href } from '../router.js';
@@ -160,41 +160,15 @@ function InsightToggle({ post }: { post: Post }) {
 /** Facilitators hide a reply with a reason; the server refuses anyone else, and says so. */
 function HideAction({ post }: { post: Post }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
   // The thread is read again so that a reply that arrived live shows as hidden too.
-  const [hide, { loading, error }] = useMutation(HIDE, { refetchQueries: ['Thread'] });
-  const reasonField = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
-    if (open) reasonField.current?.focus();
-  }, [open]);
+  const [hide] = useMutation(HIDE, { refetchQueries: ['Thread'] });
   if (post.hidden) return null;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const done = await hide({ variables: { input: { postId: post.id, reason } } }).catch(() => null);
-    if (done) setOpen(false);
-  };
   return (
-    <>
-      <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
-        {t('thread.hide')}
-      </button>
-      {open && (
-        <form className="reply" onSubmit={(e) => void submit(e)} aria-label={t('thread.hideSubmit')}>
-          <label>
-            {t('thread.hideReason')}
-            <textarea ref={reasonField} required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
-          <button type="submit" disabled={loading}>
-            {t('thread.hideSubmit')}
-          </button>{' '}
-          <button type="button" className="secondary" onClick={() => setOpen(false)}>
-            {t('thread.hideCancel')}
-          </button>
-          <InlineError error={error} />
-        </form>
-      )}
-    </>
+    <HideWithReason
+      reasonLabel={t('thread.hideReason')}
+      submitLabel={t('thread.hideSubmit')}
+      hide={(reason) => hide({ variables: { input: { postId: post.id, reason } } })}
+    />
   );
 }
 
@@ -271,8 +245,10 @@ export function Thread({ id }: { id: string }) {
     'post.created',
     data?.thread.posts.edges.map((e) => e.node) ?? [],
     refetch,
+    // A reply hidden, edited or deleted since: the thread is read again, as this reader may see it.
+    ['post.hidden', 'post.updated'],
   );
-  if (!data) return <Loading error={error} />;
+  if (error || !data) return <Loading error={error} />;
   const { thread } = data;
   return (
     <>
