@@ -68,6 +68,17 @@ withBrowser('the web client in a real browser', () => {
     );
     await page.locator('.replies .replies').getByText('Which budget line?').waitFor({ timeout: 5000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'thread.png'), fullPage: true });
+
+    // The cohort's live topic, refused while the charter was not accepted, now follows: the
+    // cohort's conclusion shows without a reload.
+    await page.goto(`${t.url}/#/cohorts/${p.cohortId}`);
+    await page.getByRole('heading', { name: 'Spaces' }).waitFor();
+    await t.ok(
+      'mutation ($input: ConcludeCohortInput!) { concludeCohort(input: $input) { id } }',
+      { input: { cohortId: p.cohortId } },
+      p.facilitator.token,
+    );
+    await page.getByText(/This cohort concluded on/).waitFor({ timeout: 5000 });
   });
 
   it('accepts an invitation: a name and a password, then the charter', async () => {
@@ -326,6 +337,10 @@ withBrowser('the web client in a real browser', () => {
       { input: { cohortId: p.cohortId, areas: ['procurement'], experience: [], languages: ['en'] } },
       p.peer.token,
     );
+    // The peer who will be asked is signed in already: the request reaches them live.
+    const peerPage = await suite.newPage();
+    await signIn(peerPage, p.peer);
+    await peerPage.getByRole('link', { name: 'Notifications (0 new)' }).waitFor();
     const page = await suite.newPage();
     await signIn(page, p.member);
     await page.getByRole('link', { name: COHORT_NAME }).click();
@@ -346,6 +361,17 @@ withBrowser('the web client in a real browser', () => {
     );
     expect(notified).toHaveLength(1);
     expect(notified[0].target_kind).toBe('NEED');
+
+    await peerPage.getByRole('link', { name: 'Notifications (1 new)' }).click({ timeout: 5000 });
+    const request = peerPage.getByRole('link', { name: 'A peer asked for your help with a need' });
+    await request.waitFor();
+    // It says what, never who asked.
+    expect(await peerPage.locator('main').innerText()).not.toContain('Amina Odhiambo');
+    expect(await seriousViolations(peerPage)).toEqual([]);
+    await peerPage.getByRole('button', { name: 'Mark all as read' }).click();
+    await peerPage.getByRole('link', { name: 'Notifications (0 new)' }).waitFor();
+    await request.click();
+    await peerPage.getByRole('heading', { name: 'Procurement of devices for rural schools' }).waitFor();
   });
 
   it('after the cohort concludes, members carry on in the alumni space; the archive stays readable', async () => {

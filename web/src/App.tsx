@@ -9,6 +9,7 @@ import { Directory } from './pages/Directory.js';
 import { Invite } from './pages/Invite.js';
 import { Login } from './pages/Login.js';
 import { Manage } from './pages/Manage.js';
+import { Notifications, NotificationsLink } from './pages/Notifications.js';
 import { Session } from './pages/Session.js';
 import { Space } from './pages/Space.js';
 import { Thread } from './pages/Thread.js';
@@ -40,6 +41,8 @@ function Page({ route }: { route: string[] }) {
       return <Session id={id} />;
     case 'breakouts':
       return <Breakout id={id} />;
+    case 'notifications':
+      return <Notifications />;
     default:
       return <Cohorts />;
   }
@@ -102,9 +105,12 @@ export function App() {
           </select>
         </label>
         {session.token() && (
-          <button type="button" onClick={() => void signOut()}>
-            {t('app.signOut')}
-          </button>
+          <>
+            <NotificationsLink key={epoch} />
+            <button type="button" onClick={() => void signOut()}>
+              {t('app.signOut')}
+            </button>
+          </>
         )}
       </header>
       {!online && (

@@ -16,6 +16,8 @@ interface Followed {
   listeners: Set<Listener>;
   /** Called when events may have been missed and cannot be replayed: read the object again. */
   resync: Set<() => void>;
+  /** Whether the server accepted the last subscription (it refuses, e.g., before the charter is accepted). */
+  subscribed: boolean;
 }
 
 /**
@@ -46,7 +48,10 @@ class Realtime {
     // object again, and shows whatever the server now answers (a refusal included).
     for (const name of ['resync', 'revoked']) {
       socket.on(name, ({ topic }: { topic: string }) => {
-        for (const resync of this.topics.get(topic)?.resync ?? []) resync();
+        const followed = this.topics.get(topic);
+        if (!followed) return;
+        if (name === 'revoked') followed.subscribed = false;
+        for (const resync of followed.resync) resync();
       });
     }
     socket.on('disconnect', () => {
@@ -72,14 +77,25 @@ class Realtime {
   private subscribe(name: string): void {
     const topic = this.topics.get(name);
     if (!topic || !this.socket?.connected) return;
-    this.socket.emit('subscribe', topic.since > 0 ? { topic: name, since: topic.since } : { topic: name });
+    this.socket.emit(
+      'subscribe',
+      topic.since > 0 ? { topic: name, since: topic.since } : { topic: name },
+      (ack: { ok: boolean } | undefined) => {
+        topic.subscribed = ack?.ok === true;
+      },
+    );
+  }
+
+  /** Asks again for the topics the server refused, e.g. once the caller accepted the charter. */
+  retryRefused(): void {
+    for (const [name, topic] of this.topics) if (!topic.subscribed) this.subscribe(name);
   }
 
   follow(name: string, listener: Listener, resync?: () => void): () => void {
     const socket = this.connect();
     let topic = this.topics.get(name);
     if (!topic) {
-      topic = { since: 0, listeners: new Set(), resync: new Set() };
+      topic = { since: 0, listeners: new Set(), resync: new Set(), subscribed: false };
       this.topics.set(name, topic);
       if (socket.connected) this.subscribe(name);
     }

@@ -140,6 +140,8 @@ export function Cohort({ id }: { id: string }) {
   const gated = (cohort.myMembership?.acceptedCharterVersion ?? 0) < cohort.charter.version;
   const onAccept = async () => {
     await accept({ variables: { input: { cohortId: cohort.id, version: cohort.charter.version } } });
+    // The cohort's live topics were refused until now.
+    realtime.retryRefused();
     await refetch();
   };
   return (
