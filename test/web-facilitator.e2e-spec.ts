@@ -245,14 +245,58 @@ withBrowser('the facilitator tools in a real browser', () => {
     await page.getByRole('heading', { name: 'Vos cohortes' }).waitFor();
     await page.goto(`${suite.t.url}/#/manage/${p.cohortId}`);
     await page.getByRole('heading', { name: 'Gérer la cohorte', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'La fin du programme' }).waitFor();
     expect(await page.getByRole('heading', { level: 2 }).allInnerTexts()).toEqual([
       'Inviter quelqu’un',
       'Invitations en attente',
       'Membres',
       'Indicateurs',
       'Journal d’audit',
+      'La fin du programme',
     ]);
     await page.getByRole('table', { name: 'Participation par ministère, par semaine' }).waitFor();
     expect(await page.getByRole('button', { name: 'Créer l’invitation' }).count()).toBe(1);
+  });
+
+  it('concludes the cohort, is told the archive waits for the vote, then archives it', async () => {
+    const { t } = suite;
+    const p = await programme();
+    const vendor = await newMember(t, p.cohortId, { role: 'VENDOR', ministry: 'private-sector', country: 'KE' });
+    const page = await manage(p.facilitator, p.cohortId);
+    const section = page.getByRole('region', { name: 'The end of the programme' });
+    await section.getByLabel(/Days the archive keeps content/).fill('730');
+    await section.getByRole('button', { name: 'Conclude the cohort' }).click();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await section.getByText(/Concluded on/).waitFor();
+    const [cohort] = await t.dataSource.query<{ status: string }[]>('SELECT status FROM cohorts WHERE id = $1', [
+      p.cohortId,
+    ]);
+    expect(cohort.status).toBe('CONCLUDED');
+    // The guest's access ended with the conclusion; the archive proposal offers 730 days.
+    const me = await t.gql('query { me { memberships { id } } }', {}, vendor.token);
+    expect(me.data).toEqual({ me: { memberships: [] } });
+    const [proposal] = await t.dataSource.query<{ id: string; policy_change: { retentionDays: number } }[]>(
+      `SELECT p.id, p.policy_change FROM norm_proposals p JOIN cohorts c ON c.archive_proposal_id = p.id
+        WHERE c.id = $1`,
+      [p.cohortId],
+    );
+    expect(proposal.policy_change.retentionDays).toBe(730);
+
+    // Archiving before the members decided: the server's refusal, in words.
+    await section.getByRole('button', { name: 'Archive the cohort' }).click();
+    await section.getByRole('button', { name: 'Confirm: archive the cohort' }).click();
+    await section.getByRole('alert').waitFor();
+    await t.ok(
+      'mutation ($id: ID!) { withdrawNorm(proposalId: $id) { id } }',
+      { id: proposal.id },
+      p.facilitator.token,
+    );
+    await section.getByRole('button', { name: 'Confirm: archive the cohort' }).click();
+    await section.getByText(/Archived on .*read-only/).waitFor();
+    const [archived] = await t.dataSource.query<{ status: string }[]>('SELECT status FROM cohorts WHERE id = $1', [
+      p.cohortId,
+    ]);
+    expect(archived.status).toBe('ARCHIVED');
   });
 });

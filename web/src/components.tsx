@@ -126,3 +126,61 @@ export function HideWithReason({
     </>
   );
 }
+
+/**
+ * An action that asks once more, in the page, with the focus on the confirmation: removing a
+ * member, concluding or archiving a cohort.
+ */
+export function ConfirmAction({
+  label,
+  labelFor,
+  prompt,
+  confirm,
+  confirmFor,
+  pending,
+  onConfirm,
+}: {
+  label: string;
+  /** The accessible name when `label` alone is ambiguous (one button per row). */
+  labelFor?: string;
+  prompt: string;
+  confirm: string;
+  confirmFor?: string;
+  pending: boolean;
+  onConfirm: () => Promise<unknown>;
+}) {
+  const { t } = useI18n();
+  const [confirming, setConfirming] = useState(false);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
+  if (!confirming)
+    return (
+      <button type="button" className="secondary" aria-label={labelFor} onClick={() => setConfirming(true)}>
+        {label}
+      </button>
+    );
+  return (
+    <>
+      <p>{prompt}</p>
+      <button
+        ref={confirmButton}
+        type="button"
+        disabled={pending}
+        aria-label={confirmFor}
+        onClick={() =>
+          void onConfirm().then(
+            () => setConfirming(false),
+            () => undefined,
+          )
+        }
+      >
+        {confirm}
+      </button>{' '}
+      <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+        {t('manage.cancel')}
+      </button>
+    </>
+  );
+}

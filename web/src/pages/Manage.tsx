@@ -1,9 +1,11 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { ConfirmAction } from '../components.js';
 import { formatTime, useI18n } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/en.js';
 import { href } from '../router.js';
+import { Lifecycle } from './Lifecycle.js';
 import { Loading } from './Loading.js';
 
 const MINISTRIES = gql`
@@ -486,13 +488,8 @@ function PendingInvitations({ cohortId, ministryName }: { cohortId: string; mini
 /** Removal asks once more, in the page, with the focus on the confirmation. */
 function MemberRow({ member, ministryName }: { member: Member; ministryName: MinistryName }) {
   const { t } = useI18n();
-  const [confirming, setConfirming] = useState(false);
-  const confirm = useRef<HTMLButtonElement>(null);
   const [remove, { loading, error }] = useMutation(REMOVE, { refetchQueries: ['ManageMembers', 'ManageAudit'] });
   const name = member.user.displayName;
-  useEffect(() => {
-    if (confirming) confirm.current?.focus();
-  }, [confirming]);
   return (
     <tr>
       <th scope="row">{name}</th>
@@ -503,32 +500,15 @@ function MemberRow({ member, ministryName }: { member: Member; ministryName: Min
         <AccessEnds at={member.accessExpiresAt} />
       </td>
       <td>
-        {confirming ? (
-          <>
-            <p>{t('manage.members.confirmPrompt', { name })}</p>
-            <button
-              ref={confirm}
-              type="button"
-              disabled={loading}
-              aria-label={t('manage.members.confirmLabel', { name })}
-              onClick={() => void remove({ variables: { input: { membershipId: member.id } } }).catch(() => undefined)}
-            >
-              {t('manage.members.confirm')}
-            </button>{' '}
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              {t('manage.cancel')}
-            </button>
-          </>
-        ) : (
-          <button
-            type="button"
-            className="secondary"
-            aria-label={t('manage.members.removeLabel', { name })}
-            onClick={() => setConfirming(true)}
-          >
-            {t('manage.members.remove')}
-          </button>
-        )}
+        <ConfirmAction
+          label={t('manage.members.remove')}
+          labelFor={t('manage.members.removeLabel', { name })}
+          prompt={t('manage.members.confirmPrompt', { name })}
+          confirm={t('manage.members.confirm')}
+          confirmFor={t('manage.members.confirmLabel', { name })}
+          pending={loading}
+          onConfirm={() => remove({ variables: { input: { membershipId: member.id } } })}
+        />
         <Refusal error={error} />
       </td>
     </tr>
@@ -752,6 +732,7 @@ export function Manage({ cohortId }: { cohortId: string }) {
       <Members cohortId={cohortId} ministryName={ministryName} />
       <InsightsSection cohortId={cohortId} ministryName={ministryName} />
       <AuditLog cohortId={cohortId} />
+      <Lifecycle cohortId={cohortId} />
     </>
   );
 }
