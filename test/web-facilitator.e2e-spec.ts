@@ -299,4 +299,49 @@ withBrowser('the facilitator tools in a real browser', () => {
     ]);
     expect(archived.status).toBe('ARCHIVED');
   });
+  it('opens a space for members only and schedules a session with a scholar, in the facilitator’s time', async () => {
+    const { t } = suite;
+    const p = await programme();
+    const scholar = await newMember(t, p.cohortId, {
+      role: 'SCHOLAR',
+      ministry: 'academia',
+      country: 'GH',
+      user: await newUser(t, { displayName: 'Prof. Ama Owusu' }),
+    });
+    const page = await suite.newPage();
+    await signIn(page, p.facilitator);
+    await page.getByRole('link', { name: COHORT_NAME }).click();
+    const spaceForm = page.getByRole('form', { name: 'Open a space' });
+    await spaceForm.getByLabel('Title of the space').fill('Budget negotiations');
+    await spaceForm.getByLabel('What it is for').fill('Among officials only');
+    await spaceForm.getByLabel('Member (policymaker)').check();
+    await spaceForm.getByRole('button', { name: 'Open the space' }).click();
+    await page.getByRole('link', { name: 'Budget negotiations' }).waitFor();
+    const [space] = await t.dataSource.query<{ audience_roles: string[] }[]>(
+      `SELECT audience_roles::text[] AS audience_roles FROM spaces WHERE cohort_id = $1 AND title = 'Budget negotiations'`,
+      [p.cohortId],
+    );
+    expect(space.audience_roles).toEqual(['MEMBER']);
+
+    // The browser is in Nairobi (UTC+3): 10:00 there is 07:00 UTC.
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const sessionForm = page.getByRole('form', { name: 'Schedule a session' });
+    await sessionForm.getByLabel('Title of the session').fill('Costing school connectivity');
+    await sessionForm.getByLabel('What it will cover').fill('Unit costs from three countries');
+    await sessionForm.getByLabel(/Starts \(your time, Africa\/Nairobi\)/).fill(`${day}T10:00`);
+    await sessionForm.getByLabel('Length').selectOption('90');
+    await sessionForm.getByLabel('Prof. Ama Owusu (Scholar)').check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await sessionForm.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('link', { name: 'Costing school connectivity' }).waitFor();
+    const [session] = await t.dataSource.query<{ id: string; starts_at: Date; ends_at: Date; time_zone: string }[]>(
+      `SELECT id, starts_at, ends_at, time_zone FROM sessions WHERE cohort_id = $1 AND title = 'Costing school connectivity'`,
+      [p.cohortId],
+    );
+    expect(session.starts_at.toISOString()).toBe(`${day}T07:00:00.000Z`);
+    expect(session.ends_at.getTime() - session.starts_at.getTime()).toBe(90 * 60_000);
+    expect(session.time_zone).toBe('Africa/Nairobi');
+    const granted = await t.dataSource.getRepository(MembershipEntity).findOneByOrFail({ id: scholar.membershipId });
+    expect(granted.grantedSessionIds).toEqual([session.id]);
+  });
 });

@@ -6,6 +6,7 @@ import { realtime } from '../realtime.js';
 import { href } from '../router.js';
 import { Loading } from './Loading.js';
 import { Needs } from './Needs.js';
+import { CreateSpace } from './Organise.js';
 import { Proposals } from './Proposals.js';
 import { Sessions } from './Sessions.js';
 
@@ -80,9 +81,9 @@ interface SpacesData {
   spaces: { edges: { node: { id: string; title: string; purpose: string } }[] };
 }
 
-function Spaces({ cohortId }: { cohortId: string }) {
+function Spaces({ cohortId, facilitator }: { cohortId: string; facilitator: boolean }) {
   const { t } = useI18n();
-  const { data, error } = useQuery<SpacesData>(SPACES, { variables: { cohortId } });
+  const { data, error, refetch } = useQuery<SpacesData>(SPACES, { variables: { cohortId } });
   if (error || !data) return <Loading error={error} />;
   return (
     <section aria-labelledby="spaces">
@@ -96,6 +97,7 @@ function Spaces({ cohortId }: { cohortId: string }) {
           </li>
         ))}
       </ul>
+      {facilitator && <CreateSpace cohortId={cohortId} onCreated={refetch} />}
     </section>
   );
 }
@@ -169,8 +171,8 @@ export function Cohort({ id }: { id: string }) {
       ) : (
         <>
           {/* What a role may not read, the server answers empty: vendors see their sessions only. */}
-          <Spaces cohortId={cohort.id} />
-          <Sessions cohortId={cohort.id} />
+          <Spaces cohortId={cohort.id} facilitator={cohort.myMembership?.role === 'FACILITATOR'} />
+          <Sessions cohortId={cohort.id} facilitator={cohort.myMembership?.role === 'FACILITATOR'} />
           {['FACILITATOR', 'MEMBER', 'OBSERVER'].includes(cohort.myMembership?.role ?? '') && (
             <Needs cohortId={cohort.id} helpers={['FACILITATOR', 'MEMBER'].includes(cohort.myMembership?.role ?? '')} />
           )}

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/index.js';
 import { href } from '../router.js';
 import { SessionTime } from '../components.js';
 import { Loading } from './Loading.js';
+import { ScheduleSession } from './Organise.js';
 
 const SESSIONS = gql`
   query Sessions($cohortId: ID!) {
@@ -66,7 +67,7 @@ interface SessionsData {
 const ANSWERS = ['GOING', 'MAYBE', 'NOT_GOING'] as const;
 
 /** Upcoming sessions the caller may see: times in the viewer's zone and the organiser's; RSVP; calendar feed. */
-export function Sessions({ cohortId }: { cohortId: string }) {
+export function Sessions({ cohortId, facilitator }: { cohortId: string; facilitator: boolean }) {
   const { t } = useI18n();
   const { data, error, refetch } = useQuery<SessionsData>(SESSIONS, { variables: { cohortId } });
   const [rsvp] = useMutation(RSVP);
@@ -122,6 +123,7 @@ export function Sessions({ cohortId }: { cohortId: string }) {
           </label>
         </p>
       )}
+      {facilitator && <ScheduleSession cohortId={cohortId} onScheduled={refetch} />}
     </section>
   );
 }
