@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { SessionState } from '../src/sessions/session.entity.js';
+import { MembershipEntity } from '../src/cohorts/membership.entity.js';
+import { SessionEntity, SessionState } from '../src/sessions/session.entity.js';
 import {
   browserSuite,
   programmeWithSession,
@@ -8,6 +9,7 @@ import {
   signIn,
   withBrowser,
 } from './harness/browser.js';
+import { newMember } from './harness/factories.js';
 
 const ASK = 'mutation ($input: AskQuestionInput!) { askQuestion(input: $input) { id } }';
 const UPVOTE = 'mutation ($input: UpvoteQuestionInput!) { upvoteQuestion(input: $input) { id votes } }';
@@ -74,6 +76,29 @@ withBrowser('sessions in the web client: live questions and breakout groups', ()
     await held.getByText('Hidden from participants: Off topic for this session').waitFor();
     await mine.waitFor({ state: 'detached', timeout: 5000 });
     expect(await seriousViolations(facilitatorPage)).toEqual([]);
+
+    // A speaker of the session marks the peer's question answered: members see it live.
+    const speaker = await newMember(t, s.cohortId, { role: 'SCHOLAR', ministry: 'academia', country: 'GH' });
+    await t.dataSource
+      .getRepository(MembershipEntity)
+      .update({ id: speaker.membershipId }, { grantedSessionIds: [s.sessionId] });
+    await t.dataSource
+      .getRepository(SessionEntity)
+      .update({ id: s.sessionId }, { expertMembershipIds: [speaker.membershipId] });
+    const speakerPage = await suite.newPage();
+    await signIn(t, speakerPage, speaker);
+    await speakerPage.goto(`${t.url}/#/sessions/${s.sessionId}`);
+    const asked = speakerPage.getByRole('article', { name: 'Who owns the last mile, the school or the operator?' });
+    await asked.getByRole('button', { name: 'Mark answered' }).click();
+    await asked.getByText('Answered', { exact: true }).waitFor();
+    await theirs.getByText('Answered', { exact: true }).waitFor({ timeout: 5000 });
+    // Members are not offered it.
+    expect(await page.getByRole('button', { name: 'Mark answered' }).count()).toBe(0);
+    const [answered] = await t.dataSource.query<{ answered_at: Date | null }[]>(
+      'SELECT answered_at FROM session_questions WHERE id = $1',
+      [askQuestion.id],
+    );
+    expect(answered.answered_at).not.toBeNull();
   });
 
   it('the facilitator opens the session and splits it; a member joins their group, takes notes and reports back', async () => {

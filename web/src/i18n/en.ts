@@ -172,6 +172,8 @@ export const en = {
   'questions.hidden': 'Hidden from participants: {reason}',
   'questions.hideReason': 'Why hide this question? (facilitators see the reason)',
   'questions.hideSubmit': 'Hide this question',
+  'questions.markAnswered': 'Mark answered',
+  'questions.unanswer': 'Not answered yet',
   'breakouts.title': 'Breakout groups',
   'breakouts.none': 'No breakout groups yet.',
   'breakouts.size': '{count} people',

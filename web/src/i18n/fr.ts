@@ -176,6 +176,8 @@ export const fr: Partial<Record<MessageKey, string>> = {
   'questions.hidden': 'Masquée aux participants : {reason}',
   'questions.hideReason': 'Pourquoi masquer cette question ? (les animateurs voient la raison)',
   'questions.hideSubmit': 'Masquer cette question',
+  'questions.markAnswered': 'Marquer comme répondue',
+  'questions.unanswer': 'Pas encore répondue',
   'breakouts.title': 'Groupes de travail',
   'breakouts.none': 'Pas encore de groupes de travail.',
   'breakouts.size': '{count} personnes',

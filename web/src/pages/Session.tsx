@@ -30,6 +30,9 @@ const SESSION = gql`
       endsAt
       timeZone
       state
+      experts {
+        id
+      }
       questions(first: 100) {
         edges {
           node {
@@ -100,6 +103,15 @@ const HIDE_QUESTION = gql`
   }
 `;
 
+const MARK_ANSWERED = gql`
+  mutation MarkQuestionAnswered($input: MarkQuestionAnsweredInput!) {
+    markQuestionAnswered(input: $input) {
+      id
+      answered
+    }
+  }
+`;
+
 const SET_STATE = gql`
   mutation SetSessionState($input: SetSessionStateInput!) {
     setSessionState(input: $input) {
@@ -150,6 +162,7 @@ interface SessionData {
     endsAt: string;
     timeZone: string;
     state: 'SCHEDULED' | 'LIVE' | 'ENDED' | 'CANCELLED';
+    experts: { id: string }[];
     questions: { edges: { node: Question }[] };
     breakouts: Group[];
   };
@@ -161,12 +174,15 @@ function Questions({
   connection,
   open,
   facilitator,
+  speaker,
 }: {
   sessionId: string;
   connection: { edges: { node: Question }[] };
   open: boolean;
   /** Facilitators get hidden questions too (labelled, with the reason), and may hide one. */
   facilitator: boolean;
+  /** The caller is one of the session's speakers: they, like facilitators, mark questions answered. */
+  speaker: boolean;
 }) {
   const { t } = useI18n();
   const [questions, setQuestions] = useState(() => connection.edges.map((e) => e.node));
@@ -201,6 +217,14 @@ function Questions({
     const voted = result.data?.upvoteQuestion;
     if (voted) setQuestions((current) => current.map((q) => (q.id === voted.id ? { ...q, ...voted } : q)));
   };
+  const [markAnswered, marking] = useMutation<{ markQuestionAnswered: Pick<Question, 'id' | 'answered'> }>(
+    MARK_ANSWERED,
+  );
+  const answer = async (questionId: string, answered: boolean) => {
+    const result = await markAnswered({ variables: { input: { questionId, answered } } });
+    const marked = result.data?.markQuestionAnswered;
+    if (marked) setQuestions((current) => current.map((q) => (q.id === marked.id ? { ...q, ...marked } : q)));
+  };
   const hide = async (questionId: string, reason: string) => {
     const result = await hideQuestion({ variables: { input: { questionId, reason } } });
     const hidden = result.data?.hideQuestion;
@@ -233,6 +257,16 @@ function Questions({
               >
                 {t('questions.upvote', { count: question.votes })}
               </button>{' '}
+              {(facilitator || speaker) && (
+                <button
+                  type="button"
+                  className="link"
+                  disabled={marking.loading}
+                  onClick={() => void answer(question.id, !question.answered).catch(() => undefined)}
+                >
+                  {question.answered ? t('questions.unanswer') : t('questions.markAnswered')}
+                </button>
+              )}{' '}
               {facilitator && !question.hidden && (
                 <HideWithReason
                   reasonLabel={t('questions.hideReason')}
@@ -244,7 +278,7 @@ function Questions({
           </li>
         ))}
       </ol>
-      <InlineError error={upvoting.error} />
+      <InlineError error={upvoting.error ?? marking.error} />
       {open && (
         <form onSubmit={(e) => void submit(e)} aria-labelledby="ask">
           <h3 id="ask">{t('questions.ask')}</h3>
@@ -360,7 +394,7 @@ export function Session({ id }: { id: string }) {
   const { t } = useI18n();
   const { data, error, refetch } = useQuery<SessionData>(SESSION, { variables: { id } });
   const cohortId = data?.session.cohortId;
-  const role = useQuery<{ cohort: { myMembership: { role: string } | null } }>(ROLE, {
+  const role = useQuery<{ cohort: { myMembership: { id: string; role: string } | null } }>(ROLE, {
     variables: { cohortId },
     skip: !cohortId,
   });
@@ -378,7 +412,9 @@ export function Session({ id }: { id: string }) {
   );
   if (error || !data) return <Loading error={error} />;
   const { session } = data;
-  const facilitator = role.data?.cohort.myMembership?.role === 'FACILITATOR';
+  const me = role.data?.cohort.myMembership;
+  const facilitator = me?.role === 'FACILITATOR';
+  const speaker = session.experts.some((expert) => expert.id === me?.id);
   const next = NEXT_STATE[session.state as keyof typeof NEXT_STATE];
   const live = session.state === 'LIVE';
   return (
@@ -407,6 +443,7 @@ export function Session({ id }: { id: string }) {
         connection={session.questions}
         open={session.state === 'SCHEDULED' || live}
         facilitator={facilitator}
+        speaker={speaker}
       />
       <Breakouts sessionId={session.id} initial={session.breakouts} facilitator={facilitator} live={live} />
     </>
