@@ -66,12 +66,14 @@ export function App() {
   // Each sign-in and sign-out (here or in another tab) draws every page afresh: nothing of the
   // previous person's pages, state or subscriptions survives.
   const [epoch, setEpoch] = useState(0);
+  const startAfresh = async () => {
+    realtime.close();
+    await client.clearStore();
+    setEpoch((n) => n + 1);
+  };
   useEffect(() => {
     const changed = (event: StorageEvent) => {
-      if (event.key !== null && event.key !== TOKEN_KEY) return;
-      realtime.close();
-      void client.clearStore();
-      setEpoch((n) => n + 1);
+      if (event.key === null || event.key === TOKEN_KEY) void startAfresh();
     };
     window.addEventListener('storage', changed);
     return () => window.removeEventListener('storage', changed);
@@ -80,9 +82,7 @@ export function App() {
     // Revoked on the server first (its sockets close too), then forgotten here.
     await client.mutate({ mutation: LOGOUT }).catch(() => undefined);
     session.signOut();
-    realtime.close();
-    await client.clearStore();
-    setEpoch((n) => n + 1);
+    await startAfresh();
     go('login');
   };
   return (

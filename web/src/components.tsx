@@ -1,6 +1,6 @@
 import { gql } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { formatTime, useI18n } from './i18n/index.js';
 
 export interface Author {
@@ -182,5 +182,38 @@ export function ConfirmAction({
         {t('manage.cancel')}
       </button>
     </>
+  );
+}
+
+/** A group of checkboxes for choosing ids: grants, audiences, experts, peers to ask. */
+export function Checkboxes({
+  legend,
+  items,
+  chosen,
+  onChange,
+  none,
+}: {
+  legend: string;
+  items: { id: string; label: ReactNode }[];
+  chosen: string[];
+  onChange: (ids: string[]) => void;
+  /** Shown when there is nothing to choose. */
+  none?: string;
+}) {
+  return (
+    <fieldset className="stack">
+      <legend>{legend}</legend>
+      {items.length === 0 && none && <p className="muted">{none}</p>}
+      {items.map((item) => (
+        <label key={item.id} className="check">
+          <input
+            type="checkbox"
+            checked={chosen.includes(item.id)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, item.id] : chosen.filter((id) => id !== item.id))}
+          />{' '}
+          {item.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }

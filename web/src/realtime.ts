@@ -30,6 +30,16 @@ class Realtime {
   private connectedBefore = false;
   private readonly status = new Set<(online: boolean) => void>();
 
+  constructor() {
+    // When the device says the network is back, a socket that looked alive may have lost events in
+    // between: reconnect, and every topic is followed again from the last event seen (replay).
+    window.addEventListener('online', () => {
+      if (!this.socket) return;
+      this.socket.disconnect();
+      this.socket.connect();
+    });
+  }
+
   private connect(): Socket {
     if (this.socket) return this.socket;
     const socket = io({ auth: { token: session.token() }, transports: ['websocket'] });
@@ -62,13 +72,6 @@ class Realtime {
       if (!topic || event.id <= topic.since) return;
       topic.since = event.id;
       for (const listener of topic.listeners) listener(event);
-    });
-    // When the device says the network is back, a socket that looked alive may have lost events in
-    // between: reconnect, and every topic is followed again from the last event seen (replay).
-    window.addEventListener('online', () => {
-      if (this.socket !== socket) return;
-      socket.disconnect();
-      socket.connect();
     });
     this.socket = socket;
     return socket;

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
 import { type FormEvent, useState } from 'react';
-import { ConfirmAction } from '../components.js';
+import { Checkboxes, ConfirmAction, InlineError } from '../components.js';
 import { formatTime, useI18n } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/en.js';
 import { href } from '../router.js';
@@ -212,17 +212,6 @@ interface AuditEntry {
 
 type MinistryName = (code: string) => string;
 
-/** The server's refusal, in words, where the action was asked for. */
-function Refusal({ error }: { error?: { message: string } | null }) {
-  const { t } = useI18n();
-  if (!error) return null;
-  return (
-    <p className="error" role="alert">
-      {t('common.error', { message: error.message })}
-    </p>
-  );
-}
-
 /** An end of access in the viewer's zone, or that none is set. */
 function AccessEnds({ at }: { at: string | null }) {
   const { t, language } = useI18n();
@@ -232,37 +221,6 @@ function AccessEnds({ at }: { at: string | null }) {
 /** A datetime-local value is the viewer's own wall-clock time; the server wants an instant. */
 function toInstant(local: string): string | null {
   return local ? new Date(local).toISOString() : null;
-}
-
-function Checkboxes({
-  legend,
-  items,
-  chosen,
-  onChange,
-  none,
-}: {
-  legend: string;
-  items: { id: string; label: string }[];
-  chosen: string[];
-  onChange: (ids: string[]) => void;
-  none: string;
-}) {
-  return (
-    <fieldset className="stack">
-      <legend>{legend}</legend>
-      {items.length === 0 && <p className="muted">{none}</p>}
-      {items.map((item) => (
-        <label key={item.id} className="check">
-          <input
-            type="checkbox"
-            checked={chosen.includes(item.id)}
-            onChange={(e) => onChange(e.target.checked ? [...chosen, item.id] : chosen.filter((id) => id !== item.id))}
-          />{' '}
-          {item.label}
-        </label>
-      ))}
-    </fieldset>
-  );
 }
 
 /** Spaces and sessions a scholar or vendor may be granted; sessions that are over cannot be. */
@@ -399,7 +357,7 @@ function InviteForm({ cohortId, ministries }: { cohortId: string; ministries: Mi
             onSessions={setSessionIds}
           />
         )}
-        <Refusal error={error} />
+        <InlineError error={error} />
         <button type="submit" disabled={loading}>
           {t('manage.invite.submit')}
         </button>
@@ -442,7 +400,7 @@ function PendingInvitation({ invitation, ministryName }: { invitation: Invitatio
         >
           {t('manage.pending.revoke')}
         </button>
-        <Refusal error={error} />
+        <InlineError error={error} />
       </td>
     </tr>
   );
@@ -509,7 +467,7 @@ function MemberRow({ member, ministryName }: { member: Member; ministryName: Min
           pending={loading}
           onConfirm={() => remove({ variables: { input: { membershipId: member.id } } })}
         />
-        <Refusal error={error} />
+        <InlineError error={error} />
       </td>
     </tr>
   );

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { gql } from '@apollo/client';
 import { type FormEvent, useState } from 'react';
-import { InlineError } from '../components.js';
+import { Checkboxes, InlineError } from '../components.js';
 import { useI18n } from '../i18n/index.js';
 
 const CREATE_SPACE = gql`
@@ -42,9 +42,6 @@ const SCHEDULE = gql`
 const ROLES = ['FACILITATOR', 'MEMBER', 'SCHOLAR', 'VENDOR', 'OBSERVER'] as const;
 const DURATIONS = [30, 60, 90, 120, 180];
 
-const toggle = (list: string[], item: string) =>
-  list.includes(item) ? list.filter((i) => i !== item) : [...list, item];
-
 /** Facilitators open a space, for the whole cohort or for some roles only. */
 export function CreateSpace({ cohortId, onCreated }: { cohortId: string; onCreated: () => unknown }) {
   const { t } = useI18n();
@@ -71,15 +68,12 @@ export function CreateSpace({ cohortId, onCreated }: { cohortId: string; onCreat
         {t('organise.spacePurpose')}
         <textarea required rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />
       </label>
-      <fieldset className="stack">
-        <legend>{t('organise.audience')}</legend>
-        {ROLES.map((role) => (
-          <label key={role} className="check">
-            <input type="checkbox" checked={roles.includes(role)} onChange={() => setRoles(toggle(roles, role))} />{' '}
-            {t(`manage.role.${role}`)}
-          </label>
-        ))}
-      </fieldset>
+      <Checkboxes
+        legend={t('organise.audience')}
+        items={ROLES.map((role) => ({ id: role, label: t(`manage.role.${role}`) }))}
+        chosen={roles}
+        onChange={setRoles}
+      />
       <InlineError error={error} />
       <button type="submit" disabled={loading}>
         {t('organise.createSpace')}
@@ -157,19 +151,15 @@ export function ScheduleSession({ cohortId, onScheduled }: { cohortId: string; o
         </select>
       </label>
       {guests.length > 0 && (
-        <fieldset className="stack">
-          <legend>{t('organise.experts')}</legend>
-          {guests.map((guest) => (
-            <label key={guest.id} className="check">
-              <input
-                type="checkbox"
-                checked={experts.includes(guest.id)}
-                onChange={() => setExperts(toggle(experts, guest.id))}
-              />{' '}
-              {guest.user.displayName} ({t(`manage.role.${guest.role}`)})
-            </label>
-          ))}
-        </fieldset>
+        <Checkboxes
+          legend={t('organise.experts')}
+          items={guests.map((guest) => ({
+            id: guest.id,
+            label: `${guest.user.displayName} (${t(`manage.role.${guest.role}`)})`,
+          }))}
+          chosen={experts}
+          onChange={setExperts}
+        />
       )}
       <InlineError error={error} />
       <button type="submit" disabled={loading}>

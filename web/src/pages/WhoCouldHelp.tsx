@@ -1,7 +1,7 @@
 import { useLazyQuery, useMutation } from '@apollo/client/react';
 import { gql } from '@apollo/client';
 import { type FormEvent, useState } from 'react';
-import { InlineError } from '../components.js';
+import { Checkboxes, InlineError } from '../components.js';
 import { useI18n } from '../i18n/index.js';
 
 const SUGGESTIONS = gql`
@@ -49,8 +49,6 @@ export function WhoCouldHelp({ needId, title }: { needId: string; title: string 
   });
   const [ask, asking] = useMutation<{ askForHelp: number }>(ASK);
   const [chosen, setChosen] = useState<string[]>([]);
-  const toggle = (id: string) =>
-    setChosen((current) => (current.includes(id) ? current.filter((c) => c !== id) : [...current, id]));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await ask({ variables: { input: { needId, suggestionIds: chosen } } });
@@ -68,23 +66,27 @@ export function WhoCouldHelp({ needId, title }: { needId: string; title: string 
       <InlineError error={suggestions.error} />
       {suggestions.data && found.length === 0 && <p>{t('help.none')}</p>}
       {found.length > 0 && (
-        <fieldset className="stack">
-          <legend>{t('help.legend')}</legend>
-          {found.map((suggestion) => (
-            <label key={suggestion.id} className="check">
-              <input type="checkbox" checked={chosen.includes(suggestion.id)} onChange={() => toggle(suggestion.id)} />{' '}
-              {suggestion.member
-                ? [suggestion.member.user.displayName, suggestion.member.ministry, suggestion.member.country].join(
-                    ' · ',
-                  )
-                : t('thread.anonymous')}
-              {suggestion.matchedAreas.length > 0 && (
-                <span className="muted"> ({suggestion.matchedAreas.map((a) => a.name).join(', ')})</span>
-              )}
-              {suggestion.alreadyAsked && <span className="muted"> · {t('help.alreadyAsked')}</span>}
-            </label>
-          ))}
-        </fieldset>
+        <Checkboxes
+          legend={t('help.legend')}
+          items={found.map((suggestion) => ({
+            id: suggestion.id,
+            label: (
+              <>
+                {suggestion.member
+                  ? [suggestion.member.user.displayName, suggestion.member.ministry, suggestion.member.country].join(
+                      ' · ',
+                    )
+                  : t('thread.anonymous')}
+                {suggestion.matchedAreas.length > 0 && (
+                  <span className="muted"> ({suggestion.matchedAreas.map((a) => a.name).join(', ')})</span>
+                )}
+                {suggestion.alreadyAsked && <span className="muted"> · {t('help.alreadyAsked')}</span>}
+              </>
+            ),
+          }))}
+          chosen={chosen}
+          onChange={setChosen}
+        />
       )}
       <InlineError error={asking.error} />
       {asking.data && !asking.loading && <p role="status">{t('help.asked', { count: asking.data.askForHelp })}</p>}
